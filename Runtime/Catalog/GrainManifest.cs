@@ -1,0 +1,70 @@
+using System.Collections.Frozen;
+using Microsoft.Extensions.Options;
+using Optimus.Runtime.Invocation;
+
+namespace Optimus.Runtime.Catalog;
+
+/// <summary>
+/// Which grain classes this silo hosts, by grain type name, and which grain type implements each grain interface.
+/// Built once at start-up: two classes with one type name is an error then, not a surprise later. An interface that
+/// several classes implement (a shared base interface) cannot name a grain by itself: asking for it says which
+/// classes implement it. Interfaces of the runtime itself (such as <see cref="IRemindable"/>) are never mapped.
+/// </summary>
+internal sealed class GrainManifest
+{
+    private readonly FrozenDictionary<string, GrainClassInfo> _classes;
+    private readonly FrozenDictionary<Type, string[]> _grainTypesOfInterface;
+
+    public GrainManifest(IOptions<GrainTypeOptions> options, InterfaceRegistry interfaces)
+    {
+        var classes = new Dictionary<string, GrainClassInfo>(StringComparer.Ordinal);
+        var byInterface = new Dictionary<Type, List<string>>();
+        foreach (var type in options.Value.Classes)
+        {
+            var info = new GrainClassInfo(type);
+            if (!classes.TryAdd(info.GrainType, info))
+            {
+                throw new InvalidOperationException(
+                    $"Grain classes {classes[info.GrainType].ClassType} and {type} both have the type name '{info.GrainType}'; rename one or use [GrainType].");
+            }
+
+            foreach (var grainInterface in info.Interfaces)
+            {
+                interfaces.GetInterface(grainInterface);
+                if (grainInterface.Assembly == typeof(IGrain).Assembly)
+                {
+                    continue;
+                }
+
+                if (!byInterface.TryGetValue(grainInterface, out var implementations))
+                {
+                    byInterface[grainInterface] = implementations = [];
+                }
+
+                implementations.Add(info.GrainType);
+            }
+        }
+
+        _classes = classes.ToFrozenDictionary(StringComparer.Ordinal);
+        _grainTypesOfInterface = byInterface.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray());
+    }
+
+    public IEnumerable<GrainClassInfo> Classes => _classes.Values;
+
+    public GrainClassInfo? FindClass(string grainType) => _classes.GetValueOrDefault(grainType);
+
+    public string GetGrainType(Type grainInterface)
+    {
+        if (!_grainTypesOfInterface.TryGetValue(grainInterface, out var grainTypes))
+        {
+            throw new ArgumentException(
+                $"No grain class implements {grainInterface}; add the class's assembly to the silo with AddGrains.", nameof(grainInterface));
+        }
+
+        return grainTypes.Length == 1
+            ? grainTypes[0]
+            : throw new ArgumentException(
+                $"{grainInterface} is implemented by the grain types {string.Join(", ", grainTypes)}; ask for an interface only one of them implements.",
+                nameof(grainInterface));
+    }
+}

@@ -1,0 +1,23 @@
+using System.Reflection;
+
+namespace Optimus.Runtime;
+
+/// <summary>The grain classes a silo hosts. Add them with <c>AddGrains(assembly)</c> or <c>AddGrain&lt;T&gt;()</c>.</summary>
+public sealed class GrainTypeOptions
+{
+    /// <summary>The grain classes; duplicates are ignored.</summary>
+    public ISet<Type> Classes { get; } = new HashSet<Type>();
+
+    /// <summary>Adds every concrete grain class of <paramref name="assembly"/>.</summary>
+    public void AddAssembly(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        foreach (var type in assembly.GetTypes())
+        {
+            if (typeof(Grain).IsAssignableFrom(type) && !type.IsAbstract && !type.IsGenericTypeDefinition)
+            {
+                Classes.Add(type);
+            }
+        }
+    }
+}

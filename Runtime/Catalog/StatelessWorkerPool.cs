@@ -1,0 +1,81 @@
+using Optimus.Runtime.Messaging;
+
+namespace Optimus.Runtime.Catalog;
+
+/// <summary>
+/// The local activations of one stateless worker grain id. A request goes to an idle worker; when none is idle and the
+/// pool is below its limit, to a new worker; otherwise to the least loaded one.
+/// </summary>
+internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainClass, Catalog catalog) : IActivationTarget
+{
+    private readonly List<ActivationData> _workers = [];
+
+    public GrainId GrainId { get; } = grainId;
+
+    public GrainClassInfo Class { get; } = grainClass;
+
+    public IReadOnlyList<ActivationData> Workers
+    {
+        get
+        {
+            lock (_workers)
+            {
+                return [.. _workers];
+            }
+        }
+    }
+
+    public bool TryEnqueue(Message message)
+    {
+        while (true)
+        {
+            var worker = Choose();
+            if (worker.TryEnqueue(message))
+            {
+                return true;
+            }
+
+            Remove(worker);
+        }
+    }
+
+    public void Remove(ActivationData worker)
+    {
+        lock (_workers)
+        {
+            _workers.Remove(worker);
+        }
+    }
+
+    private ActivationData Choose()
+    {
+        lock (_workers)
+        {
+            ActivationData? leastLoaded = null;
+            var least = int.MaxValue;
+            foreach (var worker in _workers)
+            {
+                if (worker.IsIdle)
+                {
+                    return worker;
+                }
+
+                var load = worker.Load;
+                if (load < least)
+                {
+                    least = load;
+                    leastLoaded = worker;
+                }
+            }
+
+            if (leastLoaded is null || _workers.Count < Class.MaxLocalWorkers)
+            {
+                var created = catalog.StartWorker(this);
+                _workers.Add(created);
+                return created;
+            }
+
+            return leastLoaded;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Optimus.Runtime;
+
+/// <summary>This process's silo, as health checks and operators see it.</summary>
+public interface ILocalSilo
+{
+    /// <summary>The silo's address, with this process's generation.</summary>
+    SiloAddress Address { get; }
+
+    /// <summary>The cluster the silo belongs to.</summary>
+    string ClusterId { get; }
+
+    /// <summary>The silo's status; <see cref="SiloStatus.Active"/> when it serves calls.</summary>
+    SiloStatus Status { get; }
+
+    /// <summary>How many grain activations the silo holds.</summary>
+    int ActivationCount { get; }
+
+    /// <summary>Deactivates a grain's activations on this silo and waits until they are gone.</summary>
+    Task DeactivateAsync(GrainId grainId);
+}

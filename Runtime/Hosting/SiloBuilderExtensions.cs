@@ -1,0 +1,93 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Optimus.Runtime.Persistence;
+using Optimus.Runtime.Reminders;
+
+namespace Optimus.Runtime;
+
+/// <summary>How a silo is configured.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>Hosts every grain class of <paramref name="assembly"/>.</summary>
+    public static ISiloBuilder AddGrains(this ISiloBuilder builder, Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<GrainTypeOptions>(o => o.AddAssembly(assembly));
+        return builder;
+    }
+
+    /// <summary>Hosts the grain class <typeparamref name="TGrain"/>.</summary>
+    public static ISiloBuilder AddGrain<TGrain>(this ISiloBuilder builder) where TGrain : Grain
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<GrainTypeOptions>(o => o.Classes.Add(typeof(TGrain)));
+        return builder;
+    }
+
+    /// <summary>Runs <typeparamref name="TFilter"/> around every grain call this silo serves.</summary>
+    public static ISiloBuilder AddIncomingGrainCallFilter<TFilter>(this ISiloBuilder builder)
+        where TFilter : class, IIncomingGrainCallFilter
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IIncomingGrainCallFilter, TFilter>();
+        return builder;
+    }
+
+    /// <summary>Changes the silo's options of type <typeparamref name="TOptions"/>.</summary>
+    public static ISiloBuilder Configure<TOptions>(this ISiloBuilder builder, Action<TOptions> configure) where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>
+    /// The embedded default: grain state (storage "Default") and reminders in one SQLite file at
+    /// <paramref name="dataSource"/>.
+    /// </summary>
+    public static ISiloBuilder UseSqlite(this ISiloBuilder builder, string dataSource)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dataSource);
+        builder.Configure<SqliteStorageOptions>(o => o.DataSource = dataSource);
+        return builder.AddSqliteGrainStorage().UseSqliteReminders();
+    }
+
+    /// <summary>Grain state in the SQLite file of <see cref="SqliteStorageOptions"/>, under the storage name <paramref name="name"/>.</summary>
+    public static ISiloBuilder AddSqliteGrainStorage(this ISiloBuilder builder, string name = PersistentStateAttribute.DefaultStorage)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddSqliteDatabase(builder.Services);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
+        return builder;
+    }
+
+    /// <summary>Reminders in the SQLite file of <see cref="SqliteStorageOptions"/>.</summary>
+    public static ISiloBuilder UseSqliteReminders(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddSqliteDatabase(builder.Services);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new SqliteReminderTable(sp.GetRequiredService<SqliteDatabase>())));
+        return builder;
+    }
+
+    /// <summary>Grain state in memory, for tests: lost when the process ends.</summary>
+    public static ISiloBuilder AddMemoryGrainStorage(this ISiloBuilder builder, string name = PersistentStateAttribute.DefaultStorage)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, new InMemoryGrainStorage());
+        return builder;
+    }
+
+    /// <summary>Reminders in memory, for tests: lost when the process ends.</summary>
+    public static ISiloBuilder UseInMemoryReminders(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(new InMemoryReminderTable()));
+        return builder;
+    }
+
+    private static void AddSqliteDatabase(IServiceCollection services) =>
+        services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+}

@@ -1,0 +1,29 @@
+using Optimus.Runtime.Catalog;
+
+namespace Optimus.Runtime.Invocation;
+
+/// <summary>Creates references bound to one runtime client. No I/O: the grain activates on its first call.</summary>
+internal sealed class GrainFactory(IRuntimeClient runtime, GrainManifest manifest) : IGrainFactory
+{
+    public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var grainType = manifest.GetGrainType(typeof(TGrainInterface));
+        return (TGrainInterface)GetReference(typeof(TGrainInterface), new GrainId(grainType, key));
+    }
+
+    public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IAddressable =>
+        (TGrainInterface)GetReference(typeof(TGrainInterface), grainId);
+
+    /// <summary>A reference of any grain interface type, as deserialization needs.</summary>
+    public object GetReference(Type interfaceType, GrainId grainId)
+    {
+        if (grainId.IsDefault)
+        {
+            throw new ArgumentException("A grain reference needs a grain id.", nameof(grainId));
+        }
+
+        runtime.Interfaces.GetInterface(interfaceType);
+        return GrainReference.Create(interfaceType, grainId, runtime);
+    }
+}

@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Optimus.Runtime.Hosting;
+
+namespace Optimus.Runtime.Messaging;
+
+/// <summary>
+/// The calls this process has sent and not yet had answered. It belongs to one sender (this silo or this client), so
+/// correlation ids are unique within it and a response, routed here by its target address, is matched by
+/// (sender, id). A sweep fails calls past their deadline with a timeout that says who waited on whom.
+/// </summary>
+internal sealed partial class CallbackTable : IDisposable
+{
+    private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger<CallbackTable> _logger;
+    private readonly IActivationDiagnostics? _diagnostics;
+    private readonly ITimer _sweep;
+
+    public CallbackTable(
+        TimeProvider time,
+        IOptions<MessagingOptions> options,
+        ILogger<CallbackTable> logger,
+        IActivationDiagnostics? diagnostics = null)
+    {
+        _time = time;
+        _logger = logger;
+        _diagnostics = diagnostics;
+        var period = options.Value.TimeoutSweepPeriod;
+        _sweep = time.CreateTimer(static state => ((CallbackTable)state!).Sweep(), this, period, period);
+    }
+
+    public int Count => _pending.Count;
+
+    public void Register(long id, PendingCall call) => _pending[id] = call;
+
+    public void Remove(long id) => _pending.TryRemove(id, out _);
+
+    public void OnResponse(Message response)
+    {
+        if (_pending.TryRemove(response.Id, out var call))
+        {
+            call.Complete((Response)response.Body!);
+        }
+        else
+        {
+            LogLateResponse(_logger, response.Id, response.SendingGrain);
+        }
+    }
+
+    /// <summary>Fails every pending call at once, as when the process stops.</summary>
+    public void FailAll(Func<PendingCall, Exception> reason)
+    {
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var call))
+            {
+                call.Fail(reason(call));
+            }
+        }
+    }
+
+    public void Dispose() => _sweep.Dispose();
+
+    internal void Sweep()
+    {
+        var now = _time.GetTimestamp();
+        foreach (var (id, call) in _pending)
+        {
+            if (call.Request.IsExpired(now) && _pending.TryRemove(id, out _))
+            {
+                var exception = new RequestTimeoutException(DescribeTimeout(call));
+                LogTimeout(_logger, exception.Message);
+                call.Fail(exception);
+            }
+        }
+    }
+
+    private string DescribeTimeout(PendingCall call)
+    {
+        var request = call.Request;
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture,
+            $"Call to {request.TargetGrain}.{request.MethodName} timed out after {call.Timeout.TotalSeconds:0.###} s.");
+        if (request.CallPath is { Length: > 0 } path)
+        {
+            text.Append(" Call path: ").AppendJoin(" → ", path).Append(CultureInfo.InvariantCulture, $" → {request.TargetGrain}.{request.MethodName}.");
+            if (Array.Exists(path, entry => entry.Grain == request.TargetGrain))
+            {
+                text.Append(CultureInfo.InvariantCulture, $" {request.TargetGrain} is waiting on this very call path, so it cannot take this call: a reentrancy deadlock.")
+                    .Append(" Mark the grain [Reentrant] or the method [AlwaysInterleave], or make the outer call inside RequestContext.AllowCallChainReentrancy().");
+            }
+        }
+
+        if (_diagnostics?.Describe(request.TargetGrain) is { } status)
+        {
+            text.Append(" Target: ").Append(status).Append('.');
+        }
+
+        return text.ToString();
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Dropped the late response #{Id} from {Grain}: its call had already timed out.")]
+    private static partial void LogLateResponse(ILogger logger, long id, GrainId grain);
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "{Description}")]
+    private static partial void LogTimeout(ILogger logger, string description);
+}

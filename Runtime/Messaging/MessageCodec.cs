@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Text.Json;
+using Optimus.Runtime.Invocation;
+using Optimus.Runtime.Serialization;
+
+namespace Optimus.Runtime.Messaging;
+
+/// <summary>
+/// The binary wire format of <see cref="Message"/>: a compact header (varints, length-prefixed UTF-8) followed by the
+/// body, whose arguments and result are JSON by the method's declared types (see <see cref="GrainCodec"/>). The body
+/// stays encoded until the receiver has resolved the method, because only then are its types known.
+/// Time-to-live travels as remaining milliseconds, so clocks need not agree between machines.
+/// </summary>
+internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interfaces, TimeProvider time)
+{
+    public const byte FormatVersion = 1;
+    private const byte BodyNone = 0;
+    private const byte BodyValue = 1;
+    private const byte BodyException = 2;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_payload;
+
+    public void Write(Message message, IBufferWriter<byte> output)
+    {
+        var writer = new WireWriter(output);
+        writer.WriteByte(FormatVersion);
+        writer.WriteByte((byte)message.Direction);
+        writer.WriteVarUInt64((ulong)message.Id);
+        writer.WriteByte((byte)message.Flags);
+        writer.WriteSilo(message.SendingSilo);
+        writer.WriteGrainId(message.SendingGrain);
+        writer.WriteSilo(message.TargetSilo);
+        writer.WriteGrainId(message.TargetGrain);
+        writer.WriteString(message.InterfaceName);
+        writer.WriteUInt32(message.MethodId);
+        writer.WriteVarUInt64(RemainingMilliseconds(message));
+        writer.WriteGuid(message.CallChainId);
+        WriteContext(writer, message.RequestContext);
+        WritePath(writer, message.CallPath);
+        if (message.Direction == MessageDirection.Response)
+        {
+            WriteResponse(writer, message);
+        }
+        else
+        {
+            WriteArguments(writer, message);
+        }
+    }
+
+    public Message Read(ReadOnlySpan<byte> frame)
+    {
+        var reader = new WireReader(frame);
+        var version = reader.ReadByte();
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"Message format version {version} is not supported (expected {FormatVersion}).");
+        }
+
+        var direction = (MessageDirection)reader.ReadByte();
+        if (direction is not (MessageDirection.Request or MessageDirection.OneWay or MessageDirection.Response))
+        {
+            throw new InvalidDataException($"Unknown message direction {(byte)direction}.");
+        }
+
+        var message = new Message
+        {
+            Direction = direction,
+            Id = (long)reader.ReadVarUInt64(),
+            Flags = (MessageFlags)reader.ReadByte(),
+            SendingSilo = reader.ReadSilo(),
+            SendingGrain = reader.ReadGrainId(),
+            TargetSilo = reader.ReadSilo(),
+            TargetGrain = reader.ReadGrainId(),
+            InterfaceName = reader.ReadRequiredString(),
+            MethodId = reader.ReadUInt32(),
+        };
+        var ttl = reader.ReadVarUInt64();
+        message.ExpiresAt = ttl == 0 ? 0 : time.GetTimestamp() + (long)(ttl * (ulong)time.TimestampFrequency / 1000);
+        message.CallChainId = reader.ReadGuid();
+        message.RequestContext = ReadContext(ref reader);
+        message.CallPath = ReadPath(ref reader);
+        message.Body = new EncodedBody(reader.ReadBytes().ToArray());
+        return message;
+    }
+
+    /// <summary>Turns a request's encoded arguments into objects of the method's parameter types.</summary>
+    public void DecodeRequest(Message message, MethodDescriptor method)
+    {
+        message.Method = method;
+        if (message.Body is not EncodedBody encoded)
+        {
+            return;
+        }
+
+        var reader = new WireReader(encoded.Bytes);
+        var count = (int)reader.ReadVarUInt64();
+        if (count != method.ParameterTypes.Length)
+        {
+            throw new InvalidDataException($"{method.Name} takes {method.ParameterTypes.Length} arguments; the message carries {count}.");
+        }
+
+        var arguments = new object?[count];
+        for (var i = 0; i < count; i++)
+        {
+            arguments[i] = codec.Deserialize(reader.ReadBytes(), method.ParameterTypes[i]);
+        }
+
+        message.Body = arguments;
+    }
+
+    /// <summary>Turns a response's encoded body into a <see cref="Response"/>.</summary>
+    public void DecodeResponse(Message message, MethodDescriptor method)
+    {
+        message.Method = method;
+        if (message.Body is not EncodedBody encoded)
+        {
+            return;
+        }
+
+        var reader = new WireReader(encoded.Bytes);
+        message.Body = reader.ReadByte() switch
+        {
+            BodyNone => Response.Empty,
+            BodyValue => Response.FromValue(codec.Deserialize(reader.ReadBytes(), method.ResultType ?? typeof(object))),
+            BodyException => Response.FromException(GrainCodec.DecodeException(
+                JsonSerializer.Deserialize(reader.ReadBytes(), RuntimeJsonContext.Default.ExceptionInfo)
+                ?? throw new InvalidDataException("An exception body is empty."))),
+            var kind => throw new InvalidDataException($"Unknown response body kind {kind}."),
+        };
+    }
+
+    /// <summary>Resolves the method a message from the wire names; null when this process does not know it.</summary>
+    public MethodDescriptor? Resolve(Message message) => interfaces.FindMethod(message.InterfaceName, message.MethodId);
+
+    private ulong RemainingMilliseconds(Message message)
+    {
+        if (message.ExpiresAt == 0)
+        {
+            return 0;
+        }
+
+        var remaining = time.GetElapsedTime(time.GetTimestamp(), message.ExpiresAt);
+        return (ulong)Math.Max(1, Math.Ceiling(remaining.TotalMilliseconds));
+    }
+
+    private void WriteArguments(WireWriter writer, Message message)
+    {
+        var scratch = Scratch();
+        var body = new WireWriter(scratch);
+        var arguments = message.Body as object?[] ?? [];
+        var method = message.Method ?? throw new InvalidOperationException($"{message} has no resolved method.");
+        body.WriteVarUInt64((ulong)arguments.Length);
+        var payload = t_payload ??= new ArrayBufferWriter<byte>(256);
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            payload.ResetWrittenCount();
+            codec.Serialize(payload, arguments[i], method.ParameterTypes[i]);
+            body.WriteBytes(payload.WrittenSpan);
+        }
+
+        writer.WriteBytes(scratch.WrittenSpan);
+    }
+
+    private void WriteResponse(WireWriter writer, Message message)
+    {
+        var scratch = Scratch();
+        var body = new WireWriter(scratch);
+        var response = message.Body as Response ?? Response.Empty;
+        if (response.Exception is { } exception)
+        {
+            body.WriteByte(BodyException);
+            body.WriteBytes(JsonSerializer.SerializeToUtf8Bytes(GrainCodec.EncodeException(exception), RuntimeJsonContext.Default.ExceptionInfo));
+        }
+        else if (response.Value is { } value)
+        {
+            body.WriteByte(BodyValue);
+            var type = message.Method?.ResultType ?? value.GetType();
+            body.WriteBytes(codec.SerializeToBytes(value, type));
+        }
+        else
+        {
+            body.WriteByte(BodyNone);
+        }
+
+        writer.WriteBytes(scratch.WrittenSpan);
+    }
+
+    private static ArrayBufferWriter<byte> Scratch()
+    {
+        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
+        scratch.ResetWrittenCount();
+        return scratch;
+    }
+
+    private static void WriteContext(WireWriter writer, ImmutableDictionary<string, string>? context)
+    {
+        writer.WriteVarUInt64((ulong)(context?.Count ?? 0));
+        if (context is null)
+        {
+            return;
+        }
+
+        foreach (var (key, value) in context)
+        {
+            writer.WriteString(key);
+            writer.WriteString(value);
+        }
+    }
+
+    private static ImmutableDictionary<string, string>? ReadContext(ref WireReader reader)
+    {
+        var count = reader.ReadLength();
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var builder = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            builder[reader.ReadRequiredString()] = reader.ReadRequiredString();
+        }
+
+        return builder.ToImmutable();
+    }
+
+    private static void WritePath(WireWriter writer, CallPathEntry[]? path)
+    {
+        writer.WriteVarUInt64((ulong)(path?.Length ?? 0));
+        foreach (var entry in path ?? [])
+        {
+            writer.WriteGrainId(entry.Grain);
+            writer.WriteString(entry.Method);
+        }
+    }
+
+    private static CallPathEntry[]? ReadPath(ref WireReader reader)
+    {
+        var count = reader.ReadLength();
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var path = new CallPathEntry[count];
+        for (var i = 0; i < count; i++)
+        {
+            path[i] = new CallPathEntry(reader.ReadGrainId(), reader.ReadRequiredString());
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Optimus.Runtime.Persistence;
+
+/// <summary>
+/// Grain storage in the embedded SQLite file: one row per (state, grain) with a version that every change bumps by a
+/// conditional UPDATE. The version is the ETag; a clear keeps the row as a tombstone so versions never repeat.
+/// </summary>
+internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorage
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS grain_state (
+            state_name TEXT NOT NULL,
+            grain_id   TEXT NOT NULL,
+            data       BLOB,
+            version    INTEGER NOT NULL,
+            PRIMARY KEY (state_name, grain_id)
+        ) WITHOUT ROWID;
+        """;
+
+    public async Task<GrainStateRecord?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT data, version FROM grain_state WHERE state_name = $state AND grain_id = $grain", stateName, grainId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        ReadOnlyMemory<byte>? data = reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0);
+        return new GrainStateRecord(data, Format(reader.GetInt64(1)));
+    }
+
+    public async Task<string> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> data, string? etag, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = etag is null
+            ? Command(connection, """
+                INSERT INTO grain_state (state_name, grain_id, data, version) VALUES ($state, $grain, $data, 1)
+                ON CONFLICT DO NOTHING RETURNING version
+                """, stateName, grainId)
+            : Command(connection, """
+                UPDATE grain_state SET data = $data, version = version + 1
+                WHERE state_name = $state AND grain_id = $grain AND version = $version RETURNING version
+                """, stateName, grainId, etag);
+        command.Parameters.AddWithValue("$data", data.ToArray());
+        var version = await command.ExecuteScalarAsync(cancellationToken);
+        return version is long written
+            ? Format(written)
+            : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
+    }
+
+    public async Task<string?> ClearAsync(string stateName, GrainId grainId, string? etag, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        if (etag is null)
+        {
+            return await ReadAsync(stateName, grainId, cancellationToken) is { } existing
+                ? throw InconsistentStateException.StaleEtag(stateName, grainId, etag, existing.ETag)
+                : null;
+        }
+
+        await using var command = Command(connection, """
+            UPDATE grain_state SET data = NULL, version = version + 1
+            WHERE state_name = $state AND grain_id = $grain AND version = $version RETURNING version
+            """, stateName, grainId, etag);
+        var version = await command.ExecuteScalarAsync(cancellationToken);
+        return version is long cleared
+            ? Format(cleared)
+            : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
+    }
+
+    private static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, string stateName, GrainId grainId, string? etag = null)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$state", stateName);
+        command.Parameters.AddWithValue("$grain", grainId.ToString());
+        if (etag is not null)
+        {
+            // An ETag that is not a version can match nothing.
+            command.Parameters.AddWithValue("$version", long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1);
+        }
+
+        return command;
+    }
+
+    private static async Task<InconsistentStateException> StaleAsync(
+        SqliteConnection connection, string stateName, GrainId grainId, string? etag, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT version FROM grain_state WHERE state_name = $state AND grain_id = $grain", stateName, grainId);
+        var stored = await command.ExecuteScalarAsync(cancellationToken);
+        return InconsistentStateException.StaleEtag(stateName, grainId, etag, stored is long version ? Format(version) : null);
+    }
+
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(Schema, cancellationToken);
+}

@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Optimus.Runtime.Invocation;
+
+namespace Optimus.Runtime.Reminders;
+
+/// <summary>
+/// Fires this silo's reminders. It reads the reminder table at start and every refresh period, keeps one timer per
+/// reminder anchored at start + n·period, and delivers each tick as an ordinary grain call to
+/// <see cref="IRemindable.ReceiveReminder"/>, which activates the grain if it is not active. (Part 2: each silo reads
+/// only the range of the ring it owns.)
+/// </summary>
+internal sealed partial class ReminderService : IDisposable
+{
+    private readonly ConcurrentDictionary<(GrainId Grain, string Name), LocalReminder> _local = new();
+    private readonly IReminderTable? _table;
+    private readonly GrainFactory _factory;
+    private readonly TimeProvider _time;
+    private readonly ReminderOptions _options;
+    private readonly ILogger<ReminderService> _logger;
+    private readonly CancellationTokenSource _stopping = new();
+    private ITimer? _refresh;
+
+    public ReminderService(
+        GrainFactory factory, TimeProvider time, IOptions<ReminderOptions> options, ILogger<ReminderService> logger, IReminderTable? table = null)
+    {
+        _table = table;
+        _factory = factory;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public int Count => _local.Count;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_table is null)
+        {
+            return; // no reminder table configured: registering a reminder says so
+        }
+
+        await RefreshAsync(cancellationToken);
+        _refresh = _time.CreateTimer(static state => _ = ((ReminderService)state!).RefreshSafelyAsync(), this, _options.RefreshPeriod, _options.RefreshPeriod);
+    }
+
+    /// <summary>Stops firing; the table keeps every reminder for the next start.</summary>
+    public void Stop()
+    {
+        _stopping.Cancel();
+        _refresh?.Dispose();
+        foreach (var key in _local.Keys)
+        {
+            if (_local.TryRemove(key, out var reminder))
+            {
+                reminder.Dispose();
+            }
+        }
+    }
+
+    public async Task<IGrainReminder> RegisterOrUpdateAsync(GrainId grainId, string name, TimeSpan dueTime, TimeSpan period)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentOutOfRangeException.ThrowIfLessThan(dueTime, TimeSpan.Zero);
+        if (period < _options.MinimumReminderPeriod)
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), period,
+                $"A reminder's period must be at least ReminderOptions.MinimumReminderPeriod ({_options.MinimumReminderPeriod}); use a grain timer for shorter periods.");
+        }
+
+        var entry = new ReminderEntry(grainId, name, _time.GetUtcNow() + dueTime, period);
+        var etag = await Table.UpsertRowAsync(entry, _stopping.Token);
+        Schedule(entry with { ETag = etag });
+        return new GrainReminder(grainId, name, etag);
+    }
+
+    public async Task UnregisterAsync(IGrainReminder reminder)
+    {
+        if (reminder is not GrainReminder known)
+        {
+            throw new ArgumentException("Pass a reminder obtained from this runtime.", nameof(reminder));
+        }
+
+        // The grain owns its reminders: if the row changed since this handle was made, remove the current one.
+        if (!await Table.RemoveRowAsync(known.GrainId, known.ReminderName, known.ETag, _stopping.Token)
+            && await Table.ReadRowAsync(known.GrainId, known.ReminderName, _stopping.Token) is { ETag: { } current })
+        {
+            await Table.RemoveRowAsync(known.GrainId, known.ReminderName, current, _stopping.Token);
+        }
+
+        if (_local.TryRemove((known.GrainId, known.ReminderName), out var local))
+        {
+            local.Dispose();
+        }
+    }
+
+    public async Task<IGrainReminder?> GetAsync(GrainId grainId, string name) =>
+        await Table.ReadRowAsync(grainId, name, _stopping.Token) is { ETag: { } etag } row ? new GrainReminder(grainId, row.Name, etag) : null;
+
+    public async Task<IReadOnlyList<IGrainReminder>> GetAllAsync(GrainId grainId)
+    {
+        var rows = await Table.ReadRowsAsync(grainId, _stopping.Token);
+        return [.. rows.Select(row => new GrainReminder(grainId, row.Name, row.ETag!))];
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        _stopping.Dispose();
+    }
+
+    internal async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var rows = await Table.ReadRangeAsync(0, 0, cancellationToken);
+        var seen = new HashSet<(GrainId, string)>();
+        foreach (var row in rows)
+        {
+            seen.Add((row.GrainId, row.Name));
+            if (!_local.TryGetValue((row.GrainId, row.Name), out var local) || local.Entry.ETag != row.ETag)
+            {
+                Schedule(row);
+            }
+        }
+
+        foreach (var (key, local) in _local)
+        {
+            if (!seen.Contains(key) && _local.TryRemove(KeyValuePair.Create(key, local)))
+            {
+                local.Dispose(); // removed elsewhere
+            }
+        }
+    }
+
+    private async Task RefreshSafelyAsync()
+    {
+        try
+        {
+            await RefreshAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // a failed refresh is retried at the next period
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogRefreshFailed(_logger, exception);
+        }
+    }
+
+    private void Schedule(ReminderEntry entry)
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var key = (entry.GrainId, entry.Name);
+        var timer = _time.CreateTimer(static state => _ = ((Tick)state!).Service.FireAsync(((Tick)state).Key), new Tick(this, key), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        var local = new LocalReminder(entry, timer);
+        _local.AddOrUpdate(key, local, (_, old) =>
+        {
+            old.Dispose();
+            return local;
+        });
+        Arm(local);
+    }
+
+    private void Arm(LocalReminder local)
+    {
+        var now = _time.GetUtcNow();
+        var due = LocalReminder.NextTick(local.Entry, now) - now;
+        local.Timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task FireAsync((GrainId Grain, string Name) key)
+    {
+        if (!_local.TryGetValue(key, out var local) || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var entry = local.Entry;
+        try
+        {
+            var status = new TickStatus(entry.StartAt, entry.Period, LocalReminder.LatestTick(entry, _time.GetUtcNow()));
+            await _factory.GetGrain<IRemindable>(entry.GrainId).ReceiveReminder(entry.Name, status);
+        }
+#pragma warning disable CA1031 // a failed tick is logged; the next one comes at its time
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogTickFailed(_logger, exception, entry.Name, entry.GrainId);
+        }
+
+        // Re-arm unless the reminder was replaced or removed meanwhile; ticks missed while this one ran are skipped.
+        if (_local.TryGetValue(key, out var current) && ReferenceEquals(current, local) && !_stopping.IsCancellationRequested)
+        {
+            var now = _time.GetUtcNow();
+            var next = LocalReminder.NextTick(entry, now + TimeSpan.FromTicks(1)) - now;
+            local.Timer.Change(next, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private IReminderTable Table => _table ?? throw new InvalidOperationException(
+        "No reminder table is configured; add one to the silo with UseSqliteReminders or UseInMemoryReminders.");
+
+    private sealed record Tick(ReminderService Service, (GrainId Grain, string Name) Key);
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Reminder '{Name}' of {Grain} failed.")]
+    private static partial void LogTickFailed(ILogger logger, Exception exception, string name, GrainId grain);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Reading the reminder table failed; retrying at the next refresh.")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization.Metadata;
+
+namespace Optimus.Runtime;
+
+/// <summary>
+/// How grain arguments, results and state are serialized: System.Text.Json, camelCase. Add the source-generated
+/// <c>JsonSerializerContext</c> of your grain interfaces' types to <see cref="TypeInfoResolvers"/>; types it does not
+/// cover fall back to reflection.
+/// </summary>
+public sealed class SerializationOptions
+{
+    /// <summary>Resolvers tried in order before the reflection fallback.</summary>
+    public IList<IJsonTypeInfoResolver> TypeInfoResolvers { get; } = [];
+}
