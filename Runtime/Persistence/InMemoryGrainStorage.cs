@@ -11,9 +11,14 @@ internal sealed class InMemoryGrainStorage : IGrainStorage
     {
         lock (_records)
         {
-            return Task.FromResult(_records.TryGetValue((stateName, grainId), out var record)
-                ? new GrainStateRecord(record.Data is null ? null : (ReadOnlyMemory<byte>)record.Data.ToArray(), Format(record.Version))
-                : null);
+            if (!_records.TryGetValue((stateName, grainId), out var record))
+            {
+                return Task.FromResult<GrainStateRecord?>(null);
+            }
+
+            return Task.FromResult<GrainStateRecord?>(record.Data is null
+                ? new GrainStateRecord(null, Format(record.Version))
+                : new GrainStateRecord(record.Data.ToArray(), Format(record.Version)));
         }
     }
 

@@ -29,8 +29,8 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
             return null;
         }
 
-        ReadOnlyMemory<byte>? data = reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0);
-        return new GrainStateRecord(data, Format(reader.GetInt64(1)));
+        var etag = Format(reader.GetInt64(1));
+        return reader.IsDBNull(0) ? new GrainStateRecord(null, etag) : new GrainStateRecord((byte[])reader.GetValue(0), etag);
     }
 
     public async Task<string> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> data, string? etag, CancellationToken cancellationToken)

@@ -38,6 +38,8 @@ public interface IBehaviourGrain : IGrainWithStringKey
 
     Task<Payload> Mutate(Payload payload);
 
+    Task<Payload> GetKept();
+
     Task<ImmutablePayload> Keep(ImmutablePayload payload);
 
     Task<string?> ReadContext(string key, IBehaviourGrain? forwardTo);
@@ -86,6 +88,8 @@ public sealed class BehaviourGrain : Grain, IBehaviourGrain
         _kept.Values = payload.Values;
         return Task.FromResult(_kept);
     }
+
+    public Task<Payload> GetKept() => Task.FromResult(_kept);
 
     public Task<ImmutablePayload> Keep(ImmutablePayload payload)
     {
