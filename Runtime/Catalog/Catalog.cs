@@ -68,9 +68,11 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         {
             while (true)
             {
-                var target = GetOrCreate(message.TargetGrain);
+                var (target, created) = GetOrCreate(message.TargetGrain);
                 if (target.TryEnqueue(message))
                 {
+                    // Started only now, so that the request that caused the activation sees its outcome, even a failure.
+                    created?.Start();
                     return;
                 }
 
@@ -86,13 +88,12 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         }
     }
 
-    /// <summary>Creates and starts a stateless worker for <paramref name="pool"/>.</summary>
-    public ActivationData StartWorker(StatelessWorkerPool pool)
+    /// <summary>Creates a stateless worker for <paramref name="pool"/>; the pool starts it once it has its first request.</summary>
+    public ActivationData CreateWorker(StatelessWorkerPool pool)
     {
         ThrowIfClosed(pool.GrainId);
         var worker = new ActivationData(pool.GrainId, pool.Class, this, pool);
         _activations.TryAdd(worker, 0);
-        worker.Start();
         return worker;
     }
 
@@ -182,11 +183,11 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
-    private IActivationTarget GetOrCreate(GrainId grainId)
+    private (IActivationTarget Target, ActivationData? Created) GetOrCreate(GrainId grainId)
     {
         if (_targets.TryGetValue(grainId, out var existing))
         {
-            return existing;
+            return (existing, null);
         }
 
         var grainClass = _manifest.FindClass(grainId.Type)
@@ -199,10 +200,10 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         if (ReferenceEquals(winner, created) && created is ActivationData activation)
         {
             _activations.TryAdd(activation, 0);
-            activation.Start();
+            return (activation, activation);
         }
 
-        return winner;
+        return (winner, null);
     }
 
     private void ThrowIfClosed(GrainId grainId)

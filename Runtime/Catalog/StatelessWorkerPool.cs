@@ -29,9 +29,14 @@ internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainC
     {
         while (true)
         {
-            var worker = Choose();
+            var (worker, created) = Choose();
             if (worker.TryEnqueue(message))
             {
+                if (created)
+                {
+                    worker.Start();
+                }
+
                 return true;
             }
 
@@ -47,7 +52,7 @@ internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainC
         }
     }
 
-    private ActivationData Choose()
+    private (ActivationData Worker, bool Created) Choose()
     {
         lock (_workers)
         {
@@ -57,7 +62,7 @@ internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainC
             {
                 if (worker.IsIdle)
                 {
-                    return worker;
+                    return (worker, false);
                 }
 
                 var load = worker.Load;
@@ -70,12 +75,12 @@ internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainC
 
             if (leastLoaded is null || _workers.Count < Class.MaxLocalWorkers)
             {
-                var created = catalog.StartWorker(this);
+                var created = catalog.CreateWorker(this);
                 _workers.Add(created);
-                return created;
+                return (created, true);
             }
 
-            return leastLoaded;
+            return (leastLoaded, false);
         }
     }
 }
