@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test of the solution and ends with one line: "N passed, N failed[, N skipped]".
+# Installs what the tests need when it is missing; today that is only the .NET SDK, which the machine has
+# (SQLite comes as a NuGet package). Part 2 adds PostgreSQL here.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "test.sh: the .NET 10 SDK is required (dotnet was not found on PATH)" >&2
+  exit 2
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test Optimus.Orleans.sln --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One summary line per test assembly: "Passed!  - Failed: 0, Passed: 95, Skipped: 0, Total: 95, ...".
+read -r failed passed skipped < <(sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$log" \
+  | awk '{f += $1; p += $2; s += $3} END {print f + 0, p + 0, s + 0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the run failed without a test failing: a build error or a crashed test host
+  echo "test.sh: dotnet test exited with $status" >&2
+fi
+
+line="$passed passed, $failed failed"
+[ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
+echo "$line"
+exit "$status"

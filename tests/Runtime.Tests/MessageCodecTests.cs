@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Optimus.Runtime.Invocation;
+using Optimus.Runtime.Messaging;
+using Optimus.Runtime.Tests.Grains;
+using Optimus.Runtime.Tests.Support;
+using Xunit;
+
+namespace Optimus.Runtime.Tests;
+
+/// <summary>The wire format of the message envelope: everything survives a round trip, and bad frames are refused.</summary>
+public sealed class MessageCodecTests
+{
+    [Fact]
+    public async Task Request_RoundTrips_WithEveryHeaderAndItsArguments()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var codec = cluster.Services.GetRequiredService<MessageCodec>();
+        var method = Method(cluster, nameof(IBehaviourGrain.Mutate));
+        var time = TimeProvider.System;
+        var original = new Message
+        {
+            Direction = MessageDirection.Request,
+            Id = 1234567890123,
+            Flags = MessageFlags.ReadOnly | MessageFlags.FromClient,
+            SendingSilo = new SiloAddress("10.0.0.1", 11111, 42),
+            SendingGrain = new GrainId("router", "0"),
+            TargetSilo = new SiloAddress("10.0.0.2", 11112, 7),
+            TargetGrain = new GrainId("behaviour", "k/with/slash"),
+            InterfaceName = method.Interface.Name,
+            MethodId = method.Id,
+            RequestContext = ImmutableDictionary<string, string>.Empty.Add("trace", "t-1").Add("tenant", "ü"),
+            CallChainId = Guid.NewGuid(),
+            CallPath = [new CallPathEntry(new GrainId("a", "1"), "IA.Run")],
+            ExpiresAt = time.GetTimestamp() + (10 * time.TimestampFrequency),
+            Method = method,
+            Body = new object?[] { new Payload { Name = "p", Values = [1, 2] } },
+        };
+
+        var read = RoundTrip(codec, original);
+        codec.DecodeRequest(read, codec.Resolve(read)!);
+
+        Assert.Equal(original.Direction, read.Direction);
+        Assert.Equal(original.Id, read.Id);
+        Assert.Equal(MessageFlags.ReadOnly | MessageFlags.FromClient, read.Flags);
+        Assert.Equal(original.SendingSilo, read.SendingSilo);
+        Assert.Equal(original.SendingGrain, read.SendingGrain);
+        Assert.Equal(original.TargetSilo, read.TargetSilo);
+        Assert.Equal(original.TargetGrain, read.TargetGrain);
+        Assert.Same(method, read.Method);
+        Assert.Equal(original.RequestContext, read.RequestContext);
+        Assert.Equal(original.CallChainId, read.CallChainId);
+        Assert.Equal(original.CallPath, read.CallPath);
+        Assert.InRange(time.GetElapsedTime(time.GetTimestamp(), read.ExpiresAt).TotalSeconds, 9, 10.1);
+        var payload = Assert.IsType<Payload>(Assert.Single((object?[])read.Body!));
+        Assert.Equal("p", payload.Name);
+        Assert.Equal([1, 2], payload.Values);
+    }
+
+    [Fact]
+    public async Task GrainReferenceArguments_RoundTrip_AsReferences()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var codec = cluster.Services.GetRequiredService<MessageCodec>();
+        var method = Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.ReadContext));
+        var friend = cluster.Client.GetGrain<IBehaviourGrain>("friend");
+
+        var read = RoundTrip(codec, Request(method, "key", friend));
+        codec.DecodeRequest(read, method);
+
+        var arguments = (object?[])read.Body!;
+        Assert.Equal("key", arguments[0]);
+        Assert.Equal(friend, arguments[1]);
+        Assert.IsAssignableFrom<IBehaviourGrain>(arguments[1]);
+    }
+
+    [Fact]
+    public async Task Responses_RoundTrip_WithValueNothingOrException()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var codec = cluster.Services.GetRequiredService<MessageCodec>();
+        var method = Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.Count));
+        var request = Request(method);
+
+        var value = RoundTrip(codec, request.CreateResponse(Response.FromValue(41)));
+        codec.DecodeResponse(value, method);
+        Assert.Equal(41, ((Response)value.Body!).Value);
+
+        var empty = RoundTrip(codec, request.CreateResponse(Response.Empty));
+        codec.DecodeResponse(empty, method);
+        Assert.Null(((Response)empty.Body!).Value);
+
+        var failed = RoundTrip(codec, request.CreateResponse(Response.FromException(new CustomGrainException("bad"))));
+        codec.DecodeResponse(failed, method);
+        var exception = Assert.IsType<CustomGrainException>(((Response)failed.Body!).Exception);
+        Assert.Equal("bad", exception.Message);
+    }
+
+    [Fact]
+    public async Task TruncatedOrForeignFrames_AreRefused()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var codec = cluster.Services.GetRequiredService<MessageCodec>();
+        var buffer = new ArrayBufferWriter<byte>();
+        codec.Write(Request(Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.Count))), buffer);
+        var frame = buffer.WrittenSpan.ToArray();
+
+        for (var length = 0; length < frame.Length; length++)
+        {
+            Assert.Throws<InvalidDataException>(() => codec.Read(frame.AsSpan(0, length)));
+        }
+
+        frame[0] = 99;
+        Assert.Contains("version 99", Assert.Throws<InvalidDataException>(() => codec.Read(frame)).Message, StringComparison.Ordinal);
+    }
+
+    private static Message RoundTrip(MessageCodec codec, Message message)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        codec.Write(message, buffer);
+        return codec.Read(buffer.WrittenSpan);
+    }
+
+    private static Message Request(MethodDescriptor method, params object?[] arguments) => new()
+    {
+        Direction = MessageDirection.Request,
+        Id = 1,
+        TargetGrain = new GrainId("behaviour", "x"),
+        InterfaceName = method.Interface.Name,
+        MethodId = method.Id,
+        Method = method,
+        Body = arguments,
+    };
+
+    private static MethodDescriptor Method(Testing.TestCluster cluster, string name) => Method<IBehaviourGrain>(cluster, name);
+
+    private static MethodDescriptor Method<T>(Testing.TestCluster cluster, string name) =>
+        cluster.Services.GetRequiredService<InterfaceRegistry>().GetMethod(typeof(T).GetMethod(name)!);
+}
