@@ -398,6 +398,7 @@ internal sealed partial class ActivationData : IActivationTarget
     private void OnRequestCompleted(Message message)
     {
         var deactivate = false;
+        var idle = false;
         lock (_lock)
         {
             for (var i = 0; i < _running.Count; i++)
@@ -430,12 +431,17 @@ internal sealed partial class ActivationData : IActivationTarget
             else
             {
                 Pump();
+                idle = _running.Count == 0 && _waiting.Count == 0;
             }
         }
 
         if (deactivate)
         {
             RunOnScheduler(s_deactivate, this);
+        }
+        else if (idle)
+        {
+            _catalog.OnActivationIdle();
         }
     }
 
@@ -507,6 +513,7 @@ internal sealed partial class ActivationData : IActivationTarget
 
         _catalog.OnDeactivated(this);
         _deactivated.TrySetResult();
+        _catalog.OnActivationIdle();
         foreach (var message in waiting)
         {
             if (message.Direction == MessageDirection.Request && message.LocalWork is null)
@@ -562,6 +569,7 @@ internal sealed partial class ActivationData : IActivationTarget
         LogDeactivated(_catalog.Logger, GrainId, reason);
         _catalog.OnDeactivated(this);
         _deactivated.TrySetResult();
+        _catalog.OnActivationIdle();
         foreach (var message in held)
         {
             if (message.LocalWork is null)

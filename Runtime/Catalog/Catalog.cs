@@ -19,6 +19,7 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
     private readonly GrainManifest _manifest;
     private readonly ActivationCollector _collector;
     private volatile bool _closed;
+    private volatile TaskCompletionSource? _drained;
 
     public Catalog(
         GrainManifest manifest,
@@ -140,29 +141,39 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
     }
 
     /// <summary>Waits until no activation has a request running or waiting, or the time is up.</summary>
-    public async Task<bool> DrainAsync(TimeSpan timeout)
+    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var deadline = Time.Deadline(timeout);
+        using var expired = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var deadline = Task.Delay(timeout, Time, expired.Token);
         while (true)
         {
-            var busy = 0;
-            foreach (var activation in _activations.Keys)
-            {
-                busy += activation.Load;
-            }
-
+            var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _drained = drained;
+            var busy = BusyCount();
             if (busy == 0)
             {
-                return true;
+                break;
             }
 
-            if (deadline != 0 && Time.GetTimestamp() >= deadline)
+            if (await Task.WhenAny(drained.Task, deadline) == deadline)
             {
-                LogDrainTimedOut(Logger, busy);
+                LogDrainTimedOut(Logger, BusyCount());
+                _drained = null;
                 return false;
             }
+        }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(20), Time);
+        _drained = null;
+        await expired.CancelAsync();
+        return true;
+    }
+
+    /// <summary>An activation has no request left: if the silo is draining, it may be done.</summary>
+    public void OnActivationIdle()
+    {
+        if (_drained is { } drained && BusyCount() == 0)
+        {
+            drained.TrySetResult();
         }
     }
 
@@ -204,6 +215,17 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         }
 
         return (winner, null);
+    }
+
+    private int BusyCount()
+    {
+        var busy = 0;
+        foreach (var activation in _activations.Keys)
+        {
+            busy += activation.Load;
+        }
+
+        return busy;
     }
 
     private void ThrowIfClosed(GrainId grainId)

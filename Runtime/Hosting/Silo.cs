@@ -44,7 +44,7 @@ internal sealed partial class Silo(
         LogStopping(logger, silo.Address);
         silo.Status = SiloStatus.ShuttingDown;
         reminders.Stop();
-        await catalog.DrainAsync(options.Value.ShutdownTimeout).WaitAsync(cancellationToken);
+        await catalog.DrainAsync(options.Value.ShutdownTimeout, cancellationToken);
         await catalog.DeactivateAllAsync().WaitAsync(cancellationToken);
         silo.Status = SiloStatus.Stopped;
         callbacks.FailAll(call => new SiloUnavailableException(

@@ -65,6 +65,7 @@ public sealed class LifecycleGrain(ILocalSilo silo) : Grain, ILifecycleGrain, IR
     public Task ReceiveReminder(string reminderName, TickStatus status)
     {
         Probe.Record($"reminder:{reminderName}:{silo.Address.Generation}");
+        Probe.Record($"tick-at:{status.CurrentTickTime:O}");
         return Task.CompletedTask;
     }
 
