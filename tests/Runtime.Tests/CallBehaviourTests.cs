@@ -10,7 +10,7 @@ public sealed class CallBehaviourTests
     [Fact]
     public async Task SlowCall_FailsWithTimeout_NamingGrainAndMethod()
     {
-        await using var cluster = await Silos.StartAsync(silo => silo.Configure<MessagingOptions>(o => o.TimeoutSweepPeriod = TimeSpan.FromMilliseconds(100)));
+        await using var cluster = await Silos.StartAsync(Silos.FastTimeouts);
         var key = Silos.NewKey();
         var grain = cluster.Client.GetGrain<IBehaviourGrain>(key);
 

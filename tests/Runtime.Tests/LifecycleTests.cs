@@ -7,16 +7,10 @@ namespace Optimus.Runtime.Tests;
 /// <summary>Activation, idle collection, DeactivateOnIdle, stateless workers and graceful shutdown.</summary>
 public sealed class LifecycleTests
 {
-    private static Action<ISiloBuilder> FastCollection(double ageSeconds) => silo => silo.Configure<GrainCollectionOptions>(o =>
-    {
-        o.CollectionAge = TimeSpan.FromSeconds(ageSeconds);
-        o.CollectionQuantum = TimeSpan.FromMilliseconds(100);
-    });
-
     [Fact]
     public async Task IdleGrain_IsCollected_AfterItsAge_AndReactivatesOnTheNextCall()
     {
-        await using var cluster = await Silos.StartAsync(FastCollection(0.5));
+        await using var cluster = await Silos.StartAsync(Silos.FastCollection(TimeSpan.FromSeconds(0.5)));
         var key = Silos.NewKey();
         var grain = cluster.Client.GetGrain<ILifecycleGrain>(key);
         var first = await grain.Touch();
@@ -29,7 +23,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task BusyGrain_IsNotCollected()
     {
-        await using var cluster = await Silos.StartAsync(FastCollection(0.3));
+        await using var cluster = await Silos.StartAsync(Silos.FastCollection(TimeSpan.FromSeconds(0.3)));
         var key = Silos.NewKey();
         var grain = cluster.Client.GetGrain<ILifecycleGrain>(key);
 

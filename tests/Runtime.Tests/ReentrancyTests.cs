@@ -32,7 +32,7 @@ public sealed class ReentrancyTests
     [Fact]
     public async Task CallChain_WithoutReentrancy_TimesOut_NamingTheDeadlock()
     {
-        await using var cluster = await Silos.StartAsync(silo => silo.Configure<MessagingOptions>(o => o.TimeoutSweepPeriod = TimeSpan.FromMilliseconds(100)));
+        await using var cluster = await Silos.StartAsync(Silos.FastTimeouts);
         var aKey = "a-" + Silos.NewKey();
         var a = cluster.Client.GetGrain<IChainGrain>(aKey);
         var b = cluster.Client.GetGrain<IChainGrain>("b-" + Silos.NewKey());
@@ -48,7 +48,7 @@ public sealed class ReentrancyTests
     [Fact]
     public async Task GrainCallingItself_WithoutReentrancy_TimesOut()
     {
-        await using var cluster = await Silos.StartAsync(silo => silo.Configure<MessagingOptions>(o => o.TimeoutSweepPeriod = TimeSpan.FromMilliseconds(100)));
+        await using var cluster = await Silos.StartAsync(Silos.FastTimeouts);
         var a = cluster.Client.GetGrain<IChainGrain>(Silos.NewKey());
 
         var failure = await Assert.ThrowsAsync<RequestTimeoutException>(() => a.CallSelf(allowReentrancy: false));

@@ -13,11 +13,7 @@ public sealed class TimerAndReminderTests
     [Fact]
     public async Task Timer_AloneDoesNotKeepAnIdleGrainAlive_AndStopsWithIt()
     {
-        await using var cluster = await Silos.StartAsync(silo => silo.Configure<GrainCollectionOptions>(o =>
-        {
-            o.CollectionAge = TimeSpan.FromSeconds(1);
-            o.CollectionQuantum = TimeSpan.FromMilliseconds(100);
-        }));
+        await using var cluster = await Silos.StartAsync(Silos.FastCollection(TimeSpan.FromSeconds(1)));
         var key = Silos.NewKey();
         var probe = Probe.For(key);
 
@@ -33,11 +29,7 @@ public sealed class TimerAndReminderTests
     [Fact]
     public async Task KeepAliveTimer_KeepsTheGrainActive()
     {
-        await using var cluster = await Silos.StartAsync(silo => silo.Configure<GrainCollectionOptions>(o =>
-        {
-            o.CollectionAge = TimeSpan.FromMilliseconds(500);
-            o.CollectionQuantum = TimeSpan.FromMilliseconds(100);
-        }));
+        await using var cluster = await Silos.StartAsync(Silos.FastCollection(TimeSpan.FromMilliseconds(500)));
         var key = Silos.NewKey();
         var probe = Probe.For(key);
 

@@ -1,4 +1,5 @@
 using Optimus.Runtime.Persistence;
+using Optimus.Runtime.Tests.Support;
 
 namespace Optimus.Runtime.Tests.Conformance;
 
@@ -7,17 +8,11 @@ public sealed class InMemoryGrainStorageConformance : GrainStorageConformance
     protected override Task<IGrainStorage> CreateStorageAsync() => Task.FromResult<IGrainStorage>(new InMemoryGrainStorage());
 }
 
-public sealed class SqliteGrainStorageConformance : GrainStorageConformance
+public sealed class SqliteGrainStorageConformance : GrainStorageConformance, IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("optimus-kit-").FullName;
+    private readonly TempSqlite _sqlite = new();
 
-    protected override Task<IGrainStorage> CreateStorageAsync() =>
-        Task.FromResult<IGrainStorage>(new SqliteGrainStorage(new SqliteDatabase(new SqliteStorageOptions { DataSource = Path.Combine(_directory, "kit.db") })));
+    protected override Task<IGrainStorage> CreateStorageAsync() => Task.FromResult<IGrainStorage>(new SqliteGrainStorage(_sqlite.Database));
 
-    public override Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _sqlite.Dispose();
 }

@@ -1,5 +1,5 @@
-using Optimus.Runtime.Persistence;
 using Optimus.Runtime.Reminders;
+using Optimus.Runtime.Tests.Support;
 
 namespace Optimus.Runtime.Tests.Conformance;
 
@@ -8,17 +8,11 @@ public sealed class InMemoryReminderTableConformance : ReminderTableConformance
     protected override Task<IReminderTable> CreateTableAsync() => Task.FromResult<IReminderTable>(new InMemoryReminderTable());
 }
 
-public sealed class SqliteReminderTableConformance : ReminderTableConformance
+public sealed class SqliteReminderTableConformance : ReminderTableConformance, IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("optimus-kit-").FullName;
+    private readonly TempSqlite _sqlite = new();
 
-    protected override Task<IReminderTable> CreateTableAsync() =>
-        Task.FromResult<IReminderTable>(new SqliteReminderTable(new SqliteDatabase(new SqliteStorageOptions { DataSource = Path.Combine(_directory, "kit.db") })));
+    protected override Task<IReminderTable> CreateTableAsync() => Task.FromResult<IReminderTable>(new SqliteReminderTable(_sqlite.Database));
 
-    public override Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _sqlite.Dispose();
 }
