@@ -92,25 +92,46 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
     /// <summary>Creates a stateless worker for <paramref name="pool"/>; the pool starts it once it has its first request.</summary>
     public ActivationData CreateWorker(StatelessWorkerPool pool)
     {
-        ThrowIfClosed(pool.GrainId);
         var worker = new ActivationData(pool.GrainId, pool.Class, this, pool);
-        _activations.TryAdd(worker, 0);
+        Register(worker);
         return worker;
     }
 
     public void OnActivated(ActivationData activation) => _collector.Add(activation);
 
-    public void OnDeactivated(ActivationData activation)
+    /// <summary>
+    /// A fresh activation to take over the requests still waiting in <paramref name="predecessor"/>; null for a
+    /// stateless worker (its pool hands them to another worker) or when the silo is stopping (they are refused).
+    /// </summary>
+    public ActivationData? CreateSuccessor(ActivationData predecessor) =>
+        predecessor.Pool is null && !_closed ? new ActivationData(predecessor.GrainId, predecessor.Class, this) : null;
+
+    /// <summary>Forgets a deactivated activation; its successor, if any, takes its place and starts.</summary>
+    public void OnDeactivated(ActivationData activation, ActivationData? successor)
     {
         _activations.TryRemove(activation, out _);
+        _collector.Remove(activation);
         if (activation.Pool is { } pool)
         {
-            pool.Remove(activation);
+            if (pool.Remove(activation))
+            {
+                _targets.TryRemove(KeyValuePair.Create<GrainId, IActivationTarget>(pool.GrainId, pool));
+            }
+
+            return;
         }
-        else
+
+        if (successor is null)
         {
             _targets.TryRemove(KeyValuePair.Create<GrainId, IActivationTarget>(activation.GrainId, activation));
+            return;
         }
+
+        // Requests reaching the old activation are forwarded to the successor, so nobody removes the old one
+        // from the map meanwhile and this swap cannot miss.
+        _activations.TryAdd(successor, 0);
+        _targets.TryUpdate(activation.GrainId, successor, activation);
+        successor.Start();
     }
 
     /// <summary>The activations of a grain id (several for a stateless worker), for management and tests.</summary>
@@ -177,19 +198,35 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         }
     }
 
-    /// <summary>Refuses new activations and deactivates every activation, waiting for their running requests.</summary>
-    public async Task DeactivateAllAsync()
+    /// <summary>
+    /// Refuses new activations and deactivates every activation, waiting for their running requests, until none is
+    /// left or <paramref name="timeout"/> passes. Returns false when some activation did not finish in time.
+    /// </summary>
+    public async Task<bool> DeactivateAllAsync(TimeSpan timeout)
     {
         _closed = true;
         var reason = new DeactivationReason(DeactivationReasonCode.ShuttingDown, "the silo is shutting down");
-        var all = _activations.Keys.ToArray();
-        foreach (var activation in all)
+        var deadline = Task.Delay(timeout, Time);
+        var done = true;
+        while (!_activations.IsEmpty)
         {
-            activation.RequestDeactivation(reason);
+            // Loop: an activation registered just before the catalog closed is deactivated in the next round.
+            var all = _activations.Keys.ToArray();
+            foreach (var activation in all)
+            {
+                activation.RequestDeactivation(reason);
+            }
+
+            if (await Task.WhenAny(Task.WhenAll(all.Select(a => a.Deactivated)), deadline) == deadline)
+            {
+                LogDeactivationTimedOut(Logger, _activations.Count);
+                done = false;
+                break;
+            }
         }
 
-        await Task.WhenAll(all.Select(a => a.Deactivated));
-        _stopping.Cancel();
+        await _stopping.CancelAsync();
+        return done;
     }
 
     public void Dispose() => _stopping.Dispose();
@@ -203,14 +240,22 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
 
         var grainClass = _manifest.FindClass(grainId.Type)
             ?? throw new ArgumentException($"This silo hosts no grain of type '{grainId.Type}' (for {grainId}).");
-        ThrowIfClosed(grainId);
         IActivationTarget created = grainClass.IsStatelessWorker
             ? new StatelessWorkerPool(grainId, grainClass, this)
             : new ActivationData(grainId, grainClass, this);
         var winner = _targets.GetOrAdd(grainId, created);
         if (ReferenceEquals(winner, created) && created is ActivationData activation)
         {
-            _activations.TryAdd(activation, 0);
+            try
+            {
+                Register(activation);
+            }
+            catch (SiloUnavailableException)
+            {
+                _targets.TryRemove(KeyValuePair.Create(grainId, created));
+                throw;
+            }
+
             return (activation, activation);
         }
 
@@ -228,14 +273,22 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         return busy;
     }
 
-    private void ThrowIfClosed(GrainId grainId)
+    // Registered before any grain code runs; checked after registering, so that an activation cannot slip in
+    // unseen while DeactivateAllAsync takes its snapshot.
+    private void Register(ActivationData activation)
     {
+        _activations.TryAdd(activation, 0);
         if (_closed)
         {
-            throw new SiloUnavailableException($"The silo is shutting down and activates no more grains; {grainId} was not activated.");
+            _activations.TryRemove(activation, out _);
+            throw new SiloUnavailableException(
+                $"The silo is shutting down and activates no more grains; {activation.GrainId} was not activated.");
         }
     }
 
     [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "Shutdown stopped waiting for {Busy} requests to finish.")]
     private static partial void LogDrainTimedOut(ILogger logger, int busy);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "Shutdown stopped waiting for {Count} activations to deactivate.")]
+    private static partial void LogDeactivationTimedOut(ILogger logger, int count);
 }

@@ -49,8 +49,6 @@ internal sealed class GrainManifest
         _grainTypesOfInterface = byInterface.ToFrozenDictionary(pair => pair.Key, pair => pair.Value.ToArray());
     }
 
-    public IEnumerable<GrainClassInfo> Classes => _classes.Values;
-
     public GrainClassInfo? FindClass(string grainType) => _classes.GetValueOrDefault(grainType);
 
     public string GetGrainType(Type grainInterface)

@@ -4,11 +4,13 @@ namespace Optimus.Runtime.Catalog;
 
 /// <summary>
 /// The local activations of one stateless worker grain id. A request goes to an idle worker; when none is idle and the
-/// pool is below its limit, to a new worker; otherwise to the least loaded one.
+/// pool is below its limit, to a new worker; otherwise to the least loaded one. When its last worker leaves, the pool
+/// closes and the catalog forgets it.
 /// </summary>
 internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainClass, Catalog catalog) : IActivationTarget
 {
     private readonly List<ActivationData> _workers = [];
+    private bool _closed;
 
     public GrainId GrainId { get; } = grainId;
 
@@ -29,7 +31,11 @@ internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainC
     {
         while (true)
         {
-            var (worker, created) = Choose();
+            if (Choose() is not var (worker, created))
+            {
+                return false; // closed: the catalog makes a new pool
+            }
+
             if (worker.TryEnqueue(message))
             {
                 if (created)
@@ -44,18 +50,26 @@ internal sealed class StatelessWorkerPool(GrainId grainId, GrainClassInfo grainC
         }
     }
 
-    public void Remove(ActivationData worker)
+    /// <summary>Removes a worker; true when it was the last, and the pool is closed (the catalog then forgets it).</summary>
+    public bool Remove(ActivationData worker)
     {
         lock (_workers)
         {
             _workers.Remove(worker);
+            _closed = _workers.Count == 0;
+            return _closed;
         }
     }
 
-    private (ActivationData Worker, bool Created) Choose()
+    private (ActivationData Worker, bool Created)? Choose()
     {
         lock (_workers)
         {
+            if (_closed)
+            {
+                return null;
+            }
+
             ActivationData? leastLoaded = null;
             var least = int.MaxValue;
             foreach (var worker in _workers)

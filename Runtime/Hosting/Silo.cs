@@ -10,7 +10,8 @@ namespace Optimus.Runtime.Hosting;
 /// <summary>
 /// The silo's life as a hosted service. Start: connect messaging, start the idle collector and the reminders, become
 /// active. Stop: refuse new client calls, stop reminders, let running and queued calls finish, deactivate every
-/// grain (each after its running calls), then fail whatever is still pending.
+/// grain (each after its running calls), then fail whatever is still pending. Each of the two waits is bounded by
+/// <see cref="SiloOptions.ShutdownTimeout"/>.
 /// </summary>
 internal sealed partial class Silo(
     LocalSilo silo,
@@ -43,15 +44,23 @@ internal sealed partial class Silo(
 
         LogStopping(logger, silo.Address);
         silo.Status = SiloStatus.ShuttingDown;
-        reminders.Stop();
-        await catalog.DrainAsync(options.Value.ShutdownTimeout, cancellationToken);
-        await catalog.DeactivateAllAsync().WaitAsync(cancellationToken);
-        silo.Status = SiloStatus.Stopped;
-        callbacks.FailAll(call => new SiloUnavailableException(
-            $"Silo {silo.Address} stopped before {call.Request.TargetGrain}.{call.Request.MethodName} answered."));
-        collector.Dispose();
-        callbacks.Dispose();
-        LogStopped(logger, silo.Address);
+        try
+        {
+            reminders.Stop();
+            var timeout = options.Value.ShutdownTimeout;
+            await catalog.DrainAsync(timeout, cancellationToken);
+            await catalog.DeactivateAllAsync(timeout).WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Whatever happened above, the silo ends stopped, with nothing left pending or ticking.
+            silo.Status = SiloStatus.Stopped;
+            callbacks.FailAll(call => new SiloUnavailableException(
+                $"Silo {silo.Address} stopped before {call.Request.TargetGrain}.{call.Request.MethodName} answered."));
+            collector.Dispose();
+            callbacks.Dispose();
+            LogStopped(logger, silo.Address);
+        }
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Silo {Address} of cluster '{ClusterId}' is active.")]

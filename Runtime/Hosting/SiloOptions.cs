@@ -14,7 +14,8 @@ public sealed class SiloOptions : IValidatedOptions
     /// <summary>The silo-to-silo and client gateway port. Default: 11111 (Orleans' silo port).</summary>
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>How long a graceful stop waits for running and queued calls before deactivating grains. Default: 30 seconds.</summary>
+    /// <summary>How long a graceful stop waits for running and queued calls to finish, and then again for every grain
+    /// to deactivate. Default: 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     IEnumerable<string> IValidatedOptions.Validate()

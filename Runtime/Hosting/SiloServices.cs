@@ -25,7 +25,7 @@ internal static class SiloServices
         AddOptions<ReminderOptions>(services, "Optimus:Reminders");
         services.AddOptions<SerializationOptions>();
         services.AddOptions<GrainTypeOptions>();
-        services.AddOptions<SqliteStorageOptions>().BindConfiguration("Optimus:Sqlite");
+        AddOptions<SqliteStorageOptions>(services, "Optimus:Sqlite");
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LocalSilo>();

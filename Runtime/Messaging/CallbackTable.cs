@@ -30,10 +30,8 @@ internal sealed partial class CallbackTable : IDisposable
         _logger = logger;
         _diagnostics = diagnostics;
         var period = options.Value.TimeoutSweepPeriod;
-        _sweep = time.CreateTimer(static state => ((CallbackTable)state!).Sweep(), this, period, period);
+        _sweep = time.CreateTimerWithoutContext(static state => ((CallbackTable)state!).Sweep(), this, period, period);
     }
-
-    public int Count => _pending.Count;
 
     public void Register(long id, PendingCall call) => _pending[id] = call;
 
@@ -41,7 +39,10 @@ internal sealed partial class CallbackTable : IDisposable
 
     public void OnResponse(Message response)
     {
-        if (_pending.TryRemove(response.Id, out var call))
+        // The id is ours (this table is one sender's); the responder must be the grain the call went to.
+        if (_pending.TryGetValue(response.Id, out var call)
+            && call.Request.TargetGrain == response.SendingGrain
+            && _pending.TryRemove(KeyValuePair.Create(response.Id, call)))
         {
             call.Complete((Response)response.Body!);
         }
@@ -103,7 +104,7 @@ internal sealed partial class CallbackTable : IDisposable
         return text.ToString();
     }
 
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Dropped the late response #{Id} from {Grain}: its call had already timed out.")]
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Debug, Message = "Dropped the response #{Id} from {Grain}: no call of this sender waits for it (it timed out, or the response is not for this sender).")]
     private static partial void LogLateResponse(ILogger logger, long id, GrainId grain);
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "{Description}")]

@@ -7,13 +7,13 @@ namespace Optimus.Runtime.Messaging;
 /// Receives requests for this silo: drops expired ones, refuses what the silo's status does not allow, and hands the
 /// rest to the catalog.
 /// </summary>
-internal sealed partial class Dispatcher(Catalog.Catalog catalog, MessageCenter messageCenter, LocalSilo silo, TimeProvider time, ILogger<Dispatcher> logger)
+internal sealed class Dispatcher(Catalog.Catalog catalog, MessageCenter messageCenter, LocalSilo silo, TimeProvider time, ILogger<Dispatcher> logger)
 {
     public void ReceiveRequest(Message request)
     {
         if (request.IsExpired(time.GetTimestamp()))
         {
-            LogExpired(logger, request);
+            MessagingLog.Expired(logger, request);
             return;
         }
 
@@ -28,7 +28,4 @@ internal sealed partial class Dispatcher(Catalog.Catalog catalog, MessageCenter 
 
         catalog.Deliver(request);
     }
-
-    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Dropped the expired request {Message}.")]
-    private static partial void LogExpired(ILogger logger, Message message);
 }

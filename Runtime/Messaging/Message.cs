@@ -53,7 +53,7 @@ internal sealed class Message
     public ActivationData? TargetActivation { get; set; }
 
     /// <summary>For local work items such as timer ticks: run this instead of a grain method.</summary>
-    public Func<CancellationToken, Task>? LocalWork { get; set; }
+    public Func<Task>? LocalWork { get; set; }
 
     public bool IsReadOnly => (Flags & MessageFlags.ReadOnly) != 0;
 

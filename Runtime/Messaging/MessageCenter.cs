@@ -34,9 +34,9 @@ internal sealed partial class MessageCenter(GrainCodec codec, LocalSilo silo, IL
 
     public void SendResponse(Message response)
     {
-        if (_callbacks is not { } callbacks)
+        if (_callbacks is not { } callbacks || (response.TargetSilo is { } target && target != silo.Address))
         {
-            return;
+            return; // not started, or addressed to another silo (or a previous generation of this one)
         }
 
         try

@@ -80,7 +80,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
             MethodId = reader.ReadUInt32(),
         };
         var ttl = reader.ReadVarUInt64();
-        message.ExpiresAt = ttl == 0 ? 0 : time.GetTimestamp() + (long)(ttl * (ulong)time.TimestampFrequency / 1000);
+        message.ExpiresAt = ttl == 0 ? 0 : time.Deadline(TimeSpan.FromMilliseconds(ttl));
         message.CallChainId = reader.ReadGuid();
         message.RequestContext = ReadContext(ref reader);
         message.CallPath = ReadPath(ref reader);
@@ -91,6 +91,9 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     /// <summary>Turns a request's encoded arguments into objects of the method's parameter types.</summary>
     public void DecodeRequest(Message message, MethodDescriptor method)
     {
+        // How the request may be scheduled is the receiver's method's business, not the sender's claim.
+        const MessageFlags scheduling = MessageFlags.ReadOnly | MessageFlags.AlwaysInterleave;
+        message.Flags = (message.Flags & ~scheduling) | (method.Flags & scheduling);
         message.Method = method;
         if (message.Body is not EncodedBody encoded)
         {
@@ -137,16 +140,10 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     /// <summary>Resolves the method a message from the wire names; null when this process does not know it.</summary>
     public MethodDescriptor? Resolve(Message message) => interfaces.FindMethod(message.InterfaceName, message.MethodId);
 
-    private ulong RemainingMilliseconds(Message message)
-    {
-        if (message.ExpiresAt == 0)
-        {
-            return 0;
-        }
-
-        var remaining = time.GetElapsedTime(time.GetTimestamp(), message.ExpiresAt);
-        return (ulong)Math.Max(1, Math.Ceiling(remaining.TotalMilliseconds));
-    }
+    // 0 means "never expires"; a message about to expire still says 1 ms. Transports drop expired messages before
+    // writing them, so that the rule "dropped at every hop" holds on the wire too.
+    private ulong RemainingMilliseconds(Message message) =>
+        message.ExpiresAt == 0 ? 0 : (ulong)Math.Max(1, Math.Ceiling(time.Remaining(message.ExpiresAt).TotalMilliseconds));
 
     private void WriteArguments(WireWriter writer, Message message)
     {

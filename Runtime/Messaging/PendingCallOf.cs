@@ -14,9 +14,18 @@ internal sealed class PendingCall<T>(Message request, TimeSpan timeout) : Pendin
         {
             _completion.TrySetException(exception);
         }
+        else if (response.Value is T value)
+        {
+            _completion.TrySetResult(value);
+        }
+        else if (response.Value is null && default(T) is null)
+        {
+            _completion.TrySetResult(default!);
+        }
         else
         {
-            _completion.TrySetResult(response.Value is T value ? value : default!);
+            _completion.TrySetException(new GrainException(
+                $"{Request.TargetGrain}.{Request.MethodName} answered with {response.Value?.GetType().Name ?? "null"}, not the {typeof(T).Name} its caller expects."));
         }
     }
 

@@ -8,11 +8,7 @@ internal ref struct WireReader(ReadOnlySpan<byte> data)
 {
     private ReadOnlySpan<byte> _data = data;
 
-    public readonly bool IsEmpty => _data.IsEmpty;
-
     public byte ReadByte() => Take(1)[0];
-
-    public ushort ReadUInt16() => BinaryPrimitives.ReadUInt16LittleEndian(Take(2));
 
     public uint ReadUInt32() => BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
 

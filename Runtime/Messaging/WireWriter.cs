@@ -13,12 +13,6 @@ internal readonly struct WireWriter(IBufferWriter<byte> output)
         output.Advance(1);
     }
 
-    public void WriteUInt16(ushort value)
-    {
-        BinaryPrimitives.WriteUInt16LittleEndian(output.GetSpan(2), value);
-        output.Advance(2);
-    }
-
     public void WriteUInt32(uint value)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(output.GetSpan(4), value);

@@ -26,10 +26,7 @@ internal sealed class SqliteDatabase
             Pooling = true,
             DefaultTimeout = Math.Max(1, (int)options.BusyTimeout.TotalSeconds),
         }.ToString();
-        FilePath = path;
     }
-
-    public string FilePath { get; }
 
     /// <summary>Opens a connection, first creating <paramref name="schema"/> (idempotent DDL) once per process.</summary>
     public async Task<SqliteConnection> OpenAsync(string schema, CancellationToken cancellationToken)

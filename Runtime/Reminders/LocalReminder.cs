@@ -1,35 +1,41 @@
 namespace Optimus.Runtime.Reminders;
 
-/// <summary>A reminder this silo is firing: its row, and the timer set for its next anchored tick.</summary>
-internal sealed class LocalReminder(ReminderEntry entry, ITimer timer) : IDisposable
+/// <summary>
+/// A reminder this silo is firing: its row, the tick it is armed for, and the timer. Ticks are start + n·period; the
+/// tick reported is the one scheduled (not a reading of the clock), and after a tick the next one is the first of the
+/// series that is both later than it and not yet past — ticks missed meanwhile are skipped, none fires twice.
+/// </summary>
+internal sealed class LocalReminder(ReminderEntry entry) : IDisposable
 {
+    private ITimer? _timer;
+
     public ReminderEntry Entry { get; } = entry;
 
-    public ITimer Timer { get; } = timer;
+    /// <summary>The tick the timer is armed for.</summary>
+    public DateTimeOffset NextTick { get; private set; }
 
-    /// <summary>The first tick at or after <paramref name="now"/>: start + n·period; missed ticks are skipped.</summary>
-    public static DateTimeOffset NextTick(ReminderEntry entry, DateTimeOffset now)
+    /// <summary>Arms <paramref name="timer"/> for the first tick at or after <paramref name="now"/>.</summary>
+    public void Arm(ITimer timer, DateTimeOffset now)
     {
-        if (now <= entry.StartAt)
-        {
-            return entry.StartAt;
-        }
-
-        var periods = (long)Math.Ceiling((now - entry.StartAt).Ticks / (double)entry.Period.Ticks);
-        return entry.StartAt + TimeSpan.FromTicks(periods * entry.Period.Ticks);
+        _timer = timer;
+        SetNext(TickIndexAtOrAfter(now), now);
     }
 
-    /// <summary>The last tick at or before <paramref name="now"/> (the start, before the first one).</summary>
-    public static DateTimeOffset LatestTick(ReminderEntry entry, DateTimeOffset now)
+    /// <summary>Arms the timer for the first tick after <paramref name="previous"/> that is not before <paramref name="now"/>.</summary>
+    public void ArmAfter(DateTimeOffset previous, DateTimeOffset now) =>
+        SetNext(Math.Max(IndexOf(previous) + 1, TickIndexAtOrAfter(now)), now);
+
+    public void Dispose() => _timer?.Dispose();
+
+    private long IndexOf(DateTimeOffset tick) => (tick - Entry.StartAt).Ticks / Entry.Period.Ticks;
+
+    private long TickIndexAtOrAfter(DateTimeOffset now) =>
+        now <= Entry.StartAt ? 0 : (long)Math.Ceiling((now - Entry.StartAt).Ticks / (double)Entry.Period.Ticks);
+
+    private void SetNext(long index, DateTimeOffset now)
     {
-        if (now <= entry.StartAt)
-        {
-            return entry.StartAt;
-        }
-
-        var periods = (now - entry.StartAt).Ticks / entry.Period.Ticks;
-        return entry.StartAt + TimeSpan.FromTicks(periods * entry.Period.Ticks);
+        NextTick = Entry.StartAt + TimeSpan.FromTicks(index * Entry.Period.Ticks);
+        var due = NextTick - now;
+        _timer!.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
     }
-
-    public void Dispose() => Timer.Dispose();
 }

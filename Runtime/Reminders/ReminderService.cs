@@ -7,13 +7,15 @@ namespace Optimus.Runtime.Reminders;
 
 /// <summary>
 /// Fires this silo's reminders. It reads the reminder table at start and every refresh period, keeps one timer per
-/// reminder anchored at start + n·period, and delivers each tick as an ordinary grain call to
-/// <see cref="IRemindable.ReceiveReminder"/>, which activates the grain if it is not active. (Part 2: each silo reads
-/// only the range of the ring it owns.)
+/// reminder armed for its next tick at start + n·period, and delivers each tick as an ordinary grain call to
+/// <see cref="IRemindable.ReceiveReminder"/>, which activates the grain if it is not active. Registering,
+/// unregistering and refreshing take turns, so a refresh never revives a reminder that was just removed.
+/// (Part 2: each silo reads only the range of the ring it owns.)
 /// </summary>
 internal sealed partial class ReminderService : IDisposable
 {
     private readonly ConcurrentDictionary<(GrainId Grain, string Name), LocalReminder> _local = new();
+    private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly IReminderTable? _table;
     private readonly GrainFactory _factory;
     private readonly TimeProvider _time;
@@ -32,7 +34,8 @@ internal sealed partial class ReminderService : IDisposable
         _logger = logger;
     }
 
-    public int Count => _local.Count;
+    private IReminderTable Table => _table ?? throw new InvalidOperationException(
+        "No reminder table is configured; add one to the silo with UseSqliteReminders or UseInMemoryReminders.");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +45,8 @@ internal sealed partial class ReminderService : IDisposable
         }
 
         await RefreshAsync(cancellationToken);
-        _refresh = _time.CreateTimer(static state => _ = ((ReminderService)state!).RefreshSafelyAsync(), this, _options.RefreshPeriod, _options.RefreshPeriod);
+        _refresh = _time.CreateTimerWithoutContext(
+            static state => _ = ((ReminderService)state!).RefreshSafelyAsync(), this, _options.RefreshPeriod, _options.RefreshPeriod);
     }
 
     /// <summary>Stops firing; the table keeps every reminder for the next start.</summary>
@@ -69,10 +73,19 @@ internal sealed partial class ReminderService : IDisposable
                 $"A reminder's period must be at least ReminderOptions.MinimumReminderPeriod ({_options.MinimumReminderPeriod}); use a grain timer for shorter periods.");
         }
 
-        var entry = new ReminderEntry(grainId, name, _time.GetUtcNow() + dueTime, period);
-        var etag = await Table.UpsertRowAsync(entry, _stopping.Token);
-        Schedule(entry with { ETag = etag });
-        return new GrainReminder(grainId, name, etag);
+        var table = Table;
+        await _changes.WaitAsync(_stopping.Token);
+        try
+        {
+            var entry = new ReminderEntry(grainId, name, _time.GetUtcNow() + dueTime, period);
+            var etag = await table.UpsertRowAsync(entry, _stopping.Token);
+            Schedule(entry with { ETag = etag });
+            return new GrainReminder(grainId, name, etag);
+        }
+        finally
+        {
+            _changes.Release();
+        }
     }
 
     public async Task UnregisterAsync(IGrainReminder reminder)
@@ -82,16 +95,25 @@ internal sealed partial class ReminderService : IDisposable
             throw new ArgumentException("Pass a reminder obtained from this runtime.", nameof(reminder));
         }
 
-        // The grain owns its reminders: if the row changed since this handle was made, remove the current one.
-        if (!await Table.RemoveRowAsync(known.GrainId, known.ReminderName, known.ETag, _stopping.Token)
-            && await Table.ReadRowAsync(known.GrainId, known.ReminderName, _stopping.Token) is { ETag: { } current })
+        var table = Table;
+        await _changes.WaitAsync(_stopping.Token);
+        try
         {
-            await Table.RemoveRowAsync(known.GrainId, known.ReminderName, current, _stopping.Token);
-        }
+            // The grain owns its reminders: if the row changed since this handle was made, remove the current one.
+            if (!await table.RemoveRowAsync(known.GrainId, known.ReminderName, known.ETag, _stopping.Token)
+                && await table.ReadRowAsync(known.GrainId, known.ReminderName, _stopping.Token) is { ETag: { } current })
+            {
+                await table.RemoveRowAsync(known.GrainId, known.ReminderName, current, _stopping.Token);
+            }
 
-        if (_local.TryRemove((known.GrainId, known.ReminderName), out var local))
+            if (_local.TryRemove((known.GrainId, known.ReminderName), out var local))
+            {
+                local.Dispose();
+            }
+        }
+        finally
         {
-            local.Dispose();
+            _changes.Release();
         }
     }
 
@@ -108,27 +130,36 @@ internal sealed partial class ReminderService : IDisposable
     {
         Stop();
         _stopping.Dispose();
+        _changes.Dispose();
     }
 
-    internal async Task RefreshAsync(CancellationToken cancellationToken)
+    private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var rows = await Table.ReadRangeAsync(0, 0, cancellationToken);
-        var seen = new HashSet<(GrainId, string)>();
-        foreach (var row in rows)
+        await _changes.WaitAsync(cancellationToken);
+        try
         {
-            seen.Add((row.GrainId, row.Name));
-            if (!_local.TryGetValue((row.GrainId, row.Name), out var local) || local.Entry.ETag != row.ETag)
+            var rows = await Table.ReadRangeAsync(0, 0, cancellationToken);
+            var seen = new HashSet<(GrainId, string)>();
+            foreach (var row in rows)
             {
-                Schedule(row);
+                seen.Add((row.GrainId, row.Name));
+                if (!_local.TryGetValue((row.GrainId, row.Name), out var local) || local.Entry.ETag != row.ETag)
+                {
+                    Schedule(row);
+                }
+            }
+
+            foreach (var (key, local) in _local)
+            {
+                if (!seen.Contains(key) && _local.TryRemove(KeyValuePair.Create(key, local)))
+                {
+                    local.Dispose(); // removed elsewhere
+                }
             }
         }
-
-        foreach (var (key, local) in _local)
+        finally
         {
-            if (!seen.Contains(key) && _local.TryRemove(KeyValuePair.Create(key, local)))
-            {
-                local.Dispose(); // removed elsewhere
-            }
+            _changes.Release();
         }
     }
 
@@ -157,26 +188,19 @@ internal sealed partial class ReminderService : IDisposable
         }
 
         var key = (entry.GrainId, entry.Name);
-        var timer = _time.CreateTimer(static state => _ = ((Tick)state!).Service.FireAsync(((Tick)state).Key), new Tick(this, key), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        var local = new LocalReminder(entry, timer);
+        var local = new LocalReminder(entry);
+        local.Arm(_time.CreateTimerWithoutContext(static state => _ = ((FireState)state!).FireAsync(), new FireState(this, local), Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan), _time.GetUtcNow());
         _local.AddOrUpdate(key, local, (_, old) =>
         {
             old.Dispose();
             return local;
         });
-        Arm(local);
     }
 
-    private void Arm(LocalReminder local)
+    private async Task FireAsync(LocalReminder local)
     {
-        var now = _time.GetUtcNow();
-        var due = LocalReminder.NextTick(local.Entry, now) - now;
-        local.Timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due, Timeout.InfiniteTimeSpan);
-    }
-
-    private async Task FireAsync((GrainId Grain, string Name) key)
-    {
-        if (!_local.TryGetValue(key, out var local) || _stopping.IsCancellationRequested)
+        var key = (local.Entry.GrainId, local.Entry.Name);
+        if (!_local.TryGetValue(key, out var current) || !ReferenceEquals(current, local) || _stopping.IsCancellationRequested)
         {
             return;
         }
@@ -184,7 +208,7 @@ internal sealed partial class ReminderService : IDisposable
         var entry = local.Entry;
         try
         {
-            var status = new TickStatus(entry.StartAt, entry.Period, LocalReminder.LatestTick(entry, _time.GetUtcNow()));
+            var status = new TickStatus(entry.StartAt, entry.Period, local.NextTick);
             await _factory.GetGrain<IRemindable>(entry.GrainId).ReceiveReminder(entry.Name, status);
         }
 #pragma warning disable CA1031 // a failed tick is logged; the next one comes at its time
@@ -195,18 +219,16 @@ internal sealed partial class ReminderService : IDisposable
         }
 
         // Re-arm unless the reminder was replaced or removed meanwhile; ticks missed while this one ran are skipped.
-        if (_local.TryGetValue(key, out var current) && ReferenceEquals(current, local) && !_stopping.IsCancellationRequested)
+        if (_local.TryGetValue(key, out current) && ReferenceEquals(current, local) && !_stopping.IsCancellationRequested)
         {
-            var now = _time.GetUtcNow();
-            var next = LocalReminder.NextTick(entry, now + TimeSpan.FromTicks(1)) - now;
-            local.Timer.Change(next, Timeout.InfiniteTimeSpan);
+            local.ArmAfter(local.NextTick, _time.GetUtcNow());
         }
     }
 
-    private IReminderTable Table => _table ?? throw new InvalidOperationException(
-        "No reminder table is configured; add one to the silo with UseSqliteReminders or UseInMemoryReminders.");
-
-    private sealed record Tick(ReminderService Service, (GrainId Grain, string Name) Key);
+    private sealed record FireState(ReminderService Service, LocalReminder Reminder)
+    {
+        public Task FireAsync() => Service.FireAsync(Reminder);
+    }
 
     [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Reminder '{Name}' of {Grain} failed.")]
     private static partial void LogTickFailed(ILogger logger, Exception exception, string name, GrainId grain);

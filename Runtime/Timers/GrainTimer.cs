@@ -6,7 +6,9 @@ namespace Optimus.Runtime.Timers;
 
 /// <summary>
 /// A timer of one activation. Each tick is posted into the activation's queue like a message, so it obeys the turn
-/// rules; the next tick is scheduled only after the callback has finished, so ticks never overlap.
+/// rules; the next tick is scheduled only after the callback has finished, so ticks of one timer never overlap (a
+/// firing that comes while a tick runs is held until it ends). Disposing the timer cancels the token its callback
+/// gets, and no tick starts after <see cref="Dispose"/> has returned.
 /// </summary>
 internal sealed partial class GrainTimer : IGrainTimer
 {
@@ -14,10 +16,12 @@ internal sealed partial class GrainTimer : IGrainTimer
     private readonly Func<CancellationToken, Task> _callback;
     private readonly MessageFlags _flags;
     private readonly ITimer _timer;
+    private readonly CancellationTokenSource _disposed = new();
     private readonly object _lock = new();
     private TimeSpan _period;
     private int _changes;
-    private bool _disposed;
+    private bool _ticking;
+    private bool _firedWhileTicking;
 
     public GrainTimer(ActivationData activation, Func<CancellationToken, Task> callback, GrainTimerCreationOptions options)
     {
@@ -29,7 +33,7 @@ internal sealed partial class GrainTimer : IGrainTimer
         _flags = (options.Interleave ? MessageFlags.AlwaysInterleave : MessageFlags.None)
             | (options.KeepAlive ? MessageFlags.None : MessageFlags.NoKeepAlive);
         activation.AddTimer(this);
-        _timer = activation.Time.CreateTimer(static state => ((GrainTimer)state!).OnFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer = activation.Time.CreateTimerWithoutContext(static state => ((GrainTimer)state!).OnFired(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _timer.Change(options.DueTime, Timeout.InfiniteTimeSpan);
     }
 
@@ -39,7 +43,7 @@ internal sealed partial class GrainTimer : IGrainTimer
         ValidatePeriod(period, nameof(period));
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ObjectDisposedException.ThrowIf(_disposed.IsCancellationRequested, this);
             _period = period;
             _changes++;
             _timer.Change(dueTime, Timeout.InfiniteTimeSpan);
@@ -50,12 +54,12 @@ internal sealed partial class GrainTimer : IGrainTimer
     {
         lock (_lock)
         {
-            if (_disposed)
+            if (_disposed.IsCancellationRequested)
             {
                 return;
             }
 
-            _disposed = true;
+            _disposed.Cancel();
             _timer.Dispose();
         }
 
@@ -74,10 +78,18 @@ internal sealed partial class GrainTimer : IGrainTimer
     {
         lock (_lock)
         {
-            if (_disposed)
+            if (_disposed.IsCancellationRequested)
             {
                 return;
             }
+
+            if (_ticking)
+            {
+                _firedWhileTicking = true; // a Change during the tick: fire once it ends
+                return;
+            }
+
+            _ticking = true;
         }
 
         var tick = new Message
@@ -93,17 +105,25 @@ internal sealed partial class GrainTimer : IGrainTimer
         }
     }
 
-    private async Task TickAsync(CancellationToken cancellationToken)
+    private async Task TickAsync()
     {
         int changes;
         lock (_lock)
         {
+            if (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+
             changes = _changes;
         }
 
         try
         {
-            await _callback(cancellationToken);
+            await _callback(_disposed.Token);
+        }
+        catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+        {
         }
 #pragma warning disable CA1031 // a failing tick is logged; the timer keeps going, as in Orleans
         catch (Exception exception)
@@ -113,13 +133,23 @@ internal sealed partial class GrainTimer : IGrainTimer
         }
         finally
         {
+            bool fireNow;
             lock (_lock)
             {
-                // A Change made by the callback itself has already set the next firing.
-                if (!_disposed && _changes == changes && _period != Timeout.InfiniteTimeSpan)
+                _ticking = false;
+                fireNow = _firedWhileTicking;
+                _firedWhileTicking = false;
+
+                // A Change made by the callback itself (or during it) has already set the next firing.
+                if (!fireNow && !_disposed.IsCancellationRequested && _changes == changes && _period != Timeout.InfiniteTimeSpan)
                 {
                     _timer.Change(_period, Timeout.InfiniteTimeSpan);
                 }
+            }
+
+            if (fireNow)
+            {
+                OnFired();
             }
         }
     }

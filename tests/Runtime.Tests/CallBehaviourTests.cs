@@ -191,6 +191,19 @@ public sealed class CallBehaviourTests
         Assert.Contains("scheduling", failure.Message, StringComparison.Ordinal);
         Assert.Contains("reentrantscheduling", failure.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task CalleesInconsistentStateError_DoesNotDropTheCaller()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var caller = cluster.Client.GetGrain<IBehaviourGrain>(Silos.NewKey());
+        var callee = cluster.Client.GetGrain<IBehaviourGrain>(Silos.NewKey());
+
+        var first = await caller.SurviveCalleesInconsistency(callee);
+        await Task.Delay(100);
+
+        Assert.Equal(first, await caller.SurviveCalleesInconsistency(callee));
+    }
 }
 
 public interface IUnimplementedGrain : IGrainWithStringKey

@@ -133,4 +133,40 @@ public sealed class LifecycleTests
         Assert.Equal(1, probe.Count("deactivated:ShuttingDown"));
         Assert.All(others, other => Assert.Equal(1, Probe.For(other).Count("deactivated:ShuttingDown")));
     }
+
+    [Fact]
+    public async Task RequestsHeldDuringDeactivation_AreServedInOrder_BeforeLaterOnes()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var key = Silos.NewKey();
+        var probe = Probe.For(key);
+        var grain = cluster.Client.GetGrain<ILifecycleGrain>(key);
+        await grain.SetDeactivationGate("let-go");
+        await grain.LeaveWhenIdle();
+        await Eventually.True(() => probe.Count("deactivating:ApplicationRequested") == 1, "deactivation to start");
+
+        var held = Enumerable.Range(0, 10).Select(i => grain.Note($"note:held-{i}")).ToList();
+        probe.Open("let-go");
+        var later = Enumerable.Range(0, 10).Select(i => grain.Note($"note:later-{i}")).ToList();
+        await Task.WhenAll(held.Concat(later));
+
+        var notes = probe.Events.Where(e => e.StartsWith("note:", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"note:held-{i}"), notes.Take(10));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"note:later-{i}"), notes.Skip(10));
+    }
+
+    [Fact]
+    public async Task Shutdown_DoesNotWaitForever_ForAHangingOnDeactivate()
+    {
+        var cluster = await Silos.StartAsync(silo => silo.Configure<GrainCollectionOptions>(o => o.DeactivationTimeout = TimeSpan.FromMilliseconds(300)));
+        var key = Silos.NewKey();
+        var silo = cluster.Silo;
+        await cluster.Client.GetGrain<ILifecycleGrain>(key).SetDeactivationGate("never");
+
+        await cluster.DisposeAsync();
+
+        Assert.Equal(SiloStatus.Stopped, silo.Status);
+        Assert.Equal(1, Probe.For(key).Count("deactivating:ShuttingDown"));
+        Assert.Equal(0, Probe.For(key).Count("deactivated:ShuttingDown"));
+    }
 }

@@ -92,6 +92,21 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task StaleEtagClear_IsRefused_AndTheNextCallReloads()
+    {
+        await using var first = await Silos.StartAsync();
+        await using var second = await Silos.StartAsync(dataDirectory: first.DataDirectory);
+        var key = Silos.NewKey();
+        var stale = first.Client.GetGrain<ICounterGrain>(key);
+        await stale.Increment("first");
+        await second.Client.GetGrain<ICounterGrain>(key).Increment("second");
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => stale.Clear());
+
+        Assert.Equal(2, (await stale.Get()).Value); // reloaded, and the clear changed nothing
+    }
+
+    [Fact]
     public async Task TwoActivationsRacingOnOneState_OnlyOneWriteWins()
     {
         await using var first = await Silos.StartAsync();

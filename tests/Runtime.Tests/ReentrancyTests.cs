@@ -59,12 +59,18 @@ public sealed class ReentrancyTests
     public async Task OtherCallers_StillWait_WhileACallChainIsOpen()
     {
         await using var cluster = await Silos.StartAsync();
+        var bKey = "b-" + Silos.NewKey();
         var a = cluster.Client.GetGrain<IChainGrain>("a-" + Silos.NewKey());
-        var b = cluster.Client.GetGrain<IChainGrain>("b-" + Silos.NewKey());
+        var b = cluster.Client.GetGrain<IChainGrain>(bKey);
 
-        // The chain re-enters A while another client's Ping queues behind the chain's outer call: both complete.
-        var chain = a.CallOther(b, allowReentrancy: true);
-        var outsider = a.Ping();
-        await Task.WhenAll(chain, outsider);
+        var chain = a.CallOtherGated(b, "gate");
+        await Eventually.True(() => Probe.For(bKey).Current == 1, "B to be called by A");
+        var outsider = a.Ping(); // not of the chain: must wait for A's CallOtherGated
+        await Task.Delay(200);
+        Assert.False(outsider.IsCompleted);
+
+        Probe.For(bKey).Open("gate"); // B's Ping re-enters A through the chain; then the outsider gets its turn
+        Assert.Contains("pong", await chain, StringComparison.Ordinal);
+        Assert.Contains("pong", await outsider, StringComparison.Ordinal);
     }
 }

@@ -142,4 +142,25 @@ public sealed class SchedulingTests
         probe.Open("gate");
         await Task.WhenAll(held, interleaving);
     }
+
+    [Fact]
+    public async Task AlwaysInterleaveCall_QueuedBehindABlockedCall_StillRuns()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var key = Silos.NewKey();
+        var probe = Probe.For(key);
+        var grain = cluster.Client.GetGrain<ISlowStartGrain>(key);
+
+        // All three queue while the grain activates: then the first Hold runs, the second blocks, and the
+        // always-interleave call behind it must not wait for either.
+        var first = grain.Hold("gate");
+        var second = grain.Hold("gate");
+        var interleaving = grain.HoldInterleaving("gate");
+        await Task.Delay(100);
+        probe.Open("activate");
+
+        await Eventually.True(() => probe.Current == 2, "the first call and the always-interleave call to run together");
+        probe.Open("gate");
+        await Task.WhenAll(first, second, interleaving);
+    }
 }

@@ -125,4 +125,49 @@ public sealed class TimerAndReminderTests
         Assert.Contains("MinimumReminderPeriod (00:01:00)", failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, await grain.ReminderCount());
     }
+
+    [Fact]
+    public async Task ReminderTicks_DoNotCarryTheRegisteringCallsContext()
+    {
+        await using var cluster = await Silos.StartAsync(FastReminders);
+        var key = Silos.NewKey();
+        var probe = Probe.For(key);
+
+        RequestContext.Set("trace", "registering-call");
+        try
+        {
+            await cluster.Client.GetGrain<ILifecycleGrain>(key).StartReminder(TimeSpan.FromMilliseconds(200));
+        }
+        finally
+        {
+            RequestContext.Clear();
+        }
+
+        await Eventually.True(() => probe.Events.Any(e => e.StartsWith("tick-context:", StringComparison.Ordinal)), "a tick");
+        Assert.All(probe.Events.Where(e => e.StartsWith("tick-context:", StringComparison.Ordinal)), e => Assert.Equal("tick-context:none", e));
+    }
+
+    [Fact]
+    public async Task TimerCallbacks_CallOtherGrains_AsGrains_EvenWhileTheSiloDrains()
+    {
+        var cluster = await Silos.StartAsync();
+        var key = Silos.NewKey();
+        var blocker = Silos.NewKey();
+        var probe = Probe.For(key);
+        var silo = cluster.Silo;
+        await cluster.Client.GetGrain<ILifecycleGrain>(key).StartCallingTimer(TimeSpan.FromMilliseconds(50), Silos.NewKey());
+        await Eventually.True(() => probe.Count("timer-call-ok") > 0, "a timer call");
+
+        var held = cluster.Client.GetGrain<ISchedulingGrain>(blocker).Hold("gate"); // keeps the drain waiting
+        await Eventually.True(() => Probe.For(blocker).Current == 1, "the held call to run");
+        var stopping = cluster.DisposeAsync().AsTask();
+        await Eventually.True(() => silo.Status == SiloStatus.ShuttingDown, "shutdown to begin");
+        var before = probe.Count("timer-call-ok");
+        await Eventually.True(() => probe.Count("timer-call-ok") > before + 2, "timer calls while the silo drains");
+
+        Probe.For(blocker).Open("gate");
+        await held;
+        await stopping;
+        Assert.DoesNotContain(probe.Events, e => e.StartsWith("timer-call-failed", StringComparison.Ordinal));
+    }
 }

@@ -49,6 +49,9 @@ public interface IBehaviourGrain : IGrainWithStringKey
     ValueTask<int> CountValueTask();
 
     ValueTask NoResultValueTask();
+
+    /// <summary>Calls <paramref name="other"/>, which throws an inconsistent-state error, and returns this activation's id.</summary>
+    Task<long> SurviveCalleesInconsistency(IBehaviourGrain other);
 }
 
 public sealed class BehaviourGrain : Grain, IBehaviourGrain
@@ -66,6 +69,7 @@ public sealed class BehaviourGrain : Grain, IBehaviourGrain
         "custom" => throw new CustomGrainException(message),
         "opaque" => throw new OpaqueException(42),
         "argument-null" => throw new ArgumentNullException(nameof(kind), message),
+        "inconsistent" => throw new InconsistentStateException(message),
         _ => Task.CompletedTask,
     };
 
@@ -105,4 +109,17 @@ public sealed class BehaviourGrain : Grain, IBehaviourGrain
     public ValueTask<int> CountValueTask() => ValueTask.FromResult(++_calls);
 
     public ValueTask NoResultValueTask() => ValueTask.CompletedTask;
+
+    public async Task<long> SurviveCalleesInconsistency(IBehaviourGrain other)
+    {
+        try
+        {
+            await other.Fail("inconsistent", "the callee's state is stale");
+        }
+        catch (InconsistentStateException)
+        {
+        }
+
+        return Activation.Id;
+    }
 }

@@ -12,6 +12,11 @@ public interface IChainGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:01")]
     Task<string> Ping();
 
+    /// <summary>Like <see cref="CallOther"/> with reentrancy allowed, but B waits for <paramref name="gate"/> first.</summary>
+    Task<string> CallOtherGated(IChainGrain other, string gate);
+
+    Task<string> CallBackGated(IChainGrain origin, string gate);
+
     Task<string> CallSelf(bool allowReentrancy);
 }
 
@@ -33,6 +38,23 @@ public sealed class ChainGrain : Grain, IChainGrain
     public async Task<string> CallBack(IChainGrain origin) => $"{GetPrimaryKeyString()}→{await origin.Ping()}";
 
     public Task<string> Ping() => Task.FromResult($"pong from {GetPrimaryKeyString()}");
+
+    public async Task<string> CallOtherGated(IChainGrain other, string gate)
+    {
+        using (RequestContext.AllowCallChainReentrancy())
+        {
+            return await other.CallBackGated(AsReference<IChainGrain>(), gate);
+        }
+    }
+
+    public async Task<string> CallBackGated(IChainGrain origin, string gate)
+    {
+        var probe = Support.Probe.For(GetPrimaryKeyString());
+        probe.Enter();
+        await probe.Gate(gate);
+        probe.Exit();
+        return await origin.Ping();
+    }
 
     public async Task<string> CallSelf(bool allowReentrancy)
     {

@@ -23,6 +23,11 @@ public interface ILifecycleGrain : IGrainWithStringKey
     Task LeaveWhenIdle();
 
     Task SetDeactivationGate(string? gate);
+
+    Task Note(string tag);
+
+    /// <summary>A timer whose ticks call another grain and record whether the call worked.</summary>
+    Task StartCallingTimer(TimeSpan period, string targetKey);
 }
 
 public sealed class LifecycleGrain(ILocalSilo silo) : Grain, ILifecycleGrain, IRemindable
@@ -66,6 +71,7 @@ public sealed class LifecycleGrain(ILocalSilo silo) : Grain, ILifecycleGrain, IR
     {
         Probe.Record($"reminder:{reminderName}:{silo.Address.Generation}");
         Probe.Record($"tick-at:{status.CurrentTickTime:O}");
+        Probe.Record($"tick-context:{RequestContext.Get("trace") ?? "none"}");
         return Task.CompletedTask;
     }
 
@@ -101,6 +107,32 @@ public sealed class LifecycleGrain(ILocalSilo silo) : Grain, ILifecycleGrain, IR
     public Task SetDeactivationGate(string? gate)
     {
         _deactivationGate = gate;
+        return Task.CompletedTask;
+    }
+
+    public Task Note(string tag)
+    {
+        Probe.Record(tag);
+        return Task.CompletedTask;
+    }
+
+    public Task StartCallingTimer(TimeSpan period, string targetKey)
+    {
+        RegisterGrainTimer(
+            async _ =>
+            {
+                try
+                {
+                    await GrainFactory.GetGrain<IBehaviourGrain>(targetKey).Count();
+                    Probe.Record("timer-call-ok");
+                }
+                catch (Exception exception)
+                {
+                    Probe.Record($"timer-call-failed:{exception.GetType().Name}");
+                }
+            },
+            period,
+            period);
         return Task.CompletedTask;
     }
 }

@@ -93,5 +93,13 @@ public abstract class ProbeGrainBase : Grain, IProbeGrain
 
 public sealed class SchedulingGrain : ProbeGrainBase, ISchedulingGrain;
 
+public interface ISlowStartGrain : IProbeGrain;
+
+/// <summary>Activates only when the test opens the gate "activate", so requests queue up meanwhile.</summary>
+public sealed class SlowStartGrain : ProbeGrainBase, ISlowStartGrain
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => Probe.Gate("activate");
+}
+
 [Reentrant]
 public sealed class ReentrantSchedulingGrain : ProbeGrainBase, IReentrantSchedulingGrain;
