@@ -297,7 +297,7 @@ internal sealed partial class ActivationData : IActivationTarget
         ActivationData? successor;
         lock (_lock)
         {
-            successor = _waiting.Count > 0 ? _catalog.CreateSuccessor(this) : null;
+            successor = _waiting.Any(message => message.LocalWork is null) ? _catalog.CreateSuccessor(this) : null;
             foreach (var message in _waiting)
             {
                 if (message.LocalWork is not null)

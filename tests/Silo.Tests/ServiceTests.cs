@@ -1,0 +1,42 @@
+using System.Net;
+using Xunit;
+
+namespace Optimus.Silo.Tests;
+
+/// <summary>The service executable, run as the README says: health, readiness, its data directory, graceful stop.</summary>
+public sealed class ServiceTests
+{
+    [Fact]
+    public async Task Service_IsHealthyAndReady_AndKeepsItsStoreInTheDataDirectory()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+
+        Assert.Equal("ok", await silo.Http.GetStringAsync(new Uri("/healthz", UriKind.Relative)));
+        Assert.Equal("ready", await silo.Http.GetStringAsync(new Uri("/readyz", UriKind.Relative)));
+        Assert.True(File.Exists(Path.Combine(silo.DataDirectory, "silo.db")));
+    }
+
+    [Fact]
+    public async Task Service_StopsGracefully_OnSigterm()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+
+        await silo.StopAsync();
+
+        Assert.Contains("is shutting down", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("has stopped", silo.Output, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<HttpRequestException>(() => silo.Http.GetAsync(new Uri("/healthz", UriKind.Relative)));
+    }
+
+    [Fact]
+    public async Task Service_RestartsOverItsData_AfterBeingKilled()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+
+        await silo.KillAsync();
+        await silo.StartAsync();
+
+        using var ready = await silo.Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Optimus.Silo.Tests;
+
+/// <summary>
+/// The service as a user runs it: a separate process on a free loopback port with its own data directory, which a
+/// test can stop gracefully, kill outright (SIGKILL) and start again over the same data.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly bool _ownsData;
+    private Process? _process;
+
+    public SiloProcess(string? dataDirectory = null)
+    {
+        _ownsData = dataDirectory is null;
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("optimus-silo-").FullName;
+        Port = FreePort();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
+    }
+
+    public string DataDirectory { get; }
+
+    public int Port { get; }
+
+    public HttpClient Http { get; }
+
+    public string Output { get; private set; } = "";
+
+    public static async Task<SiloProcess> StartAsync(string? dataDirectory = null)
+    {
+        var silo = new SiloProcess(dataDirectory);
+        await silo.StartAsync();
+        return silo;
+    }
+
+    public async Task StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Optimus.Silo.dll"), "--urls", $"http://127.0.0.1:{Port}", "--data", DataDirectory },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = DataDirectory,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The silo process did not start.");
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); Output = output.ToString(); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); Output = output.ToString(); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _process = process;
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The silo exited with {process.ExitCode} before it was ready:\n{Output}");
+            }
+
+            try
+            {
+                using var ready = await Http.GetAsync(new Uri("/readyz", UriKind.Relative));
+                if (ready.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The silo was not ready within 60 s:\n{Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Stops the process as an operator would (SIGTERM): the silo shuts down gracefully.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        _process = null;
+        if (!process.HasExited)
+        {
+            Kill(process.Id, "TERM");
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
+        process.Dispose();
+    }
+
+    /// <summary>Kills the process outright (SIGKILL): nothing runs on the way down.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is not { } process)
+        {
+            return;
+        }
+
+        _process = null;
+        process.Kill();
+        await process.WaitForExitAsync();
+        process.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Http.Dispose();
+        if (_ownsData)
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Kill(int pid, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+}
