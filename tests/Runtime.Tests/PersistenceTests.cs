@@ -21,6 +21,7 @@ public sealed class PersistenceTests
         var state = await grain.Get();
         Assert.NotEqual(firstActivation, await grain.GetActivationId());
         Assert.Equal(2, state.Value);
+        Assert.Equal(["activated-with:0", "activated-with:2"], Probe.For(grain.GetPrimaryKey()).Events); // loaded before OnActivateAsync
         Assert.Equal(["one", "two"], state.History);
     }
 

@@ -36,6 +36,12 @@ public interface ICounterGrain : IGrainWithStringKey
 
 public sealed class CounterGrain([PersistentState("counter")] IPersistentState<CounterState> state) : Grain, ICounterGrain
 {
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Probe.For(GetPrimaryKeyString()).Record($"activated-with:{state.State.Value}");
+        return Task.CompletedTask;
+    }
+
     public async Task<int> Increment(string note)
     {
         state.State.Value++;
