@@ -109,13 +109,27 @@ internal sealed class GrainCodec
         var type = exception.GetType();
         var typeName = exception is GrainException grain ? grain.OriginalTypeName : type.FullName!;
         var assembly = exception is GrainException ? "" : type.Assembly.GetName().Name ?? "";
-        return new ExceptionInfo(typeName, assembly, exception.Message, exception.StackTrace);
+        Dictionary<string, string>? data = null;
+        foreach (System.Collections.DictionaryEntry entry in exception.Data)
+        {
+            if (entry is { Key: string key, Value: string value })
+            {
+                (data ??= new(StringComparer.Ordinal))[key] = value;
+            }
+        }
+
+        return new ExceptionInfo(typeName, assembly, exception.Message, exception.StackTrace, data);
     }
 
     /// <summary>Recreates the exception's type when this process has it and it takes a message; else a <see cref="GrainException"/>.</summary>
     public static Exception DecodeException(ExceptionInfo info)
     {
         var exception = TryCreate(info) ?? new GrainException(info.TypeName, info.Message);
+        foreach (var (key, value) in info.Data ?? [])
+        {
+            exception.Data[key] = value;
+        }
+
         if (!string.IsNullOrEmpty(info.StackTrace))
         {
             ExceptionDispatchInfo.SetRemoteStackTrace(exception, info.StackTrace);

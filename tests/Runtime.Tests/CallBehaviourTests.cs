@@ -54,6 +54,18 @@ public sealed class CallBehaviourTests
     }
 
     [Fact]
+    public async Task ExceptionData_WithStringValues_TravelsWithTheException()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var grain = cluster.Client.GetGrain<IBehaviourGrain>(Silos.NewKey());
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => grain.Fail("coded", "exists"));
+
+        Assert.Equal("dataset-exists", failure.Data["code"]);
+        Assert.False(failure.Data.Contains("ignored")); // not a string: stays behind
+    }
+
+    [Fact]
     public async Task ExceptionTheCallerCannotRecreate_ArrivesAsGrainException_NamingTheOriginalType()
     {
         await using var cluster = await Silos.StartAsync();

@@ -70,6 +70,7 @@ public sealed class BehaviourGrain : Grain, IBehaviourGrain
         "opaque" => throw new OpaqueException(42),
         "argument-null" => throw new ArgumentNullException(nameof(kind), message),
         "inconsistent" => throw new InconsistentStateException(message),
+        "coded" => throw new InvalidOperationException(message) { Data = { ["code"] = "dataset-exists", ["ignored"] = 42 } },
         _ => Task.CompletedTask,
     };
 
