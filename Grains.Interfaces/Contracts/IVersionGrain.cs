@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using Optimus.Runtime;
+
+namespace Optimus.Grains;
+
+/// <summary>
+/// A version, keyed by its id: its layout, the entry counts and checksums its shards report, and the verification of
+/// what the loader declared, which makes the verdict SAVED or FAILED.
+/// </summary>
+public interface IVersionGrain : IGrainWithStringKey
+{
+    /// <summary>Records the layout of a new version (idempotent for the same layout).</summary>
+    Task Initialize(VersionLayout layout);
+
+    /// <summary>The layout, or null when no such version exists.</summary>
+    [ReadOnly]
+    Task<VersionLayout?> GetLayout();
+
+    /// <summary>
+    /// Seals every shard, totals what they report, checks it against <paramref name="expect"/>, and reports the
+    /// verdict to the dataset. Returns at once; the work goes on, and resumes if the silo restarts meanwhile.
+    /// </summary>
+    Task BeginSave(ImmutableDictionary<string, TableStats>? expect);
+
+    /// <summary>Deletes the data of every shard (idempotent): for discarded, failed and pruned versions.</summary>
+    Task DeleteData();
+}

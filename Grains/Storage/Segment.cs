@@ -1,0 +1,194 @@
+using System.Buffers.Binary;
+using System.Text;
+using Optimus.Runtime;
+
+namespace Optimus.Grains.Storage;
+
+/// <summary>
+/// A segment opened for reading: memory-mapped, verified when opened (the footer's own hash, the layout against the
+/// file's size, then every entry against the footer's count and checksum), then read without copying until the
+/// value is returned. Lookups are a hash, a binary search of the index and a key comparison.
+/// </summary>
+internal sealed class Segment : IDisposable
+{
+    private const int StackKeyLimit = 256;
+    private readonly MappedFile _file;
+    private readonly long _indexOffset;
+
+    private Segment(MappedFile file, long count, ulong checksum, long indexOffset)
+    {
+        _file = file;
+        Count = count;
+        Checksum = checksum;
+        _indexOffset = indexOffset;
+    }
+
+    public long Count { get; }
+
+    public ulong Checksum { get; }
+
+    public long SizeInBytes => _file.Length;
+
+    /// <summary>Opens and verifies a segment; <see cref="InvalidDataException"/> names what does not match.</summary>
+    public static Segment Open(string path)
+    {
+        var file = MappedFile.Open(path);
+        try
+        {
+            var segment = ReadFooter(path, file);
+            segment.Verify(path);
+            return segment;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The value of <paramref name="key"/> as a new array, or null when the segment does not hold it.</summary>
+    public byte[]? Get(string key)
+    {
+        var length = Encoding.UTF8.GetByteCount(key);
+        byte[]? rented = null;
+        var bytes = length <= StackKeyLimit ? stackalloc byte[StackKeyLimit] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            Encoding.UTF8.GetBytes(key, bytes);
+            return TryFind(bytes[..length], out var value) ? value.ToArray() : null;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>Finds a key given as UTF-8; the value is a view of the mapped file, valid while the segment is open.</summary>
+    public bool TryFind(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        var hash = SegmentFormat.KeyHash(key);
+        long low = 0, high = Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) / 2);
+            var found = HashAt(middle);
+            if (found < hash)
+            {
+                low = middle + 1;
+            }
+            else if (found > hash)
+            {
+                high = middle - 1;
+            }
+            else
+            {
+                // Equal hashes sit together: walk back to the first, then compare keys forward.
+                while (middle > 0 && HashAt(middle - 1) == hash)
+                {
+                    middle--;
+                }
+
+                for (var i = middle; i < Count && HashAt(i) == hash; i++)
+                {
+                    RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
+                    if (candidate.SequenceEqual(key))
+                    {
+                        value = candidateValue;
+                        return true;
+                    }
+                }
+
+                break;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    private static Segment ReadFooter(string path, MappedFile file)
+    {
+        if (file.Length < SegmentFormat.HeaderBytes + SegmentFormat.FooterBytes || !file.Span(0, SegmentFormat.HeaderBytes).SequenceEqual(SegmentFormat.Magic))
+        {
+            throw new InvalidDataException($"'{path}' is not a segment: its header is missing.");
+        }
+
+        var footer = file.Span(file.Length - SegmentFormat.FooterBytes, SegmentFormat.FooterBytes);
+        if (!footer[32..].SequenceEqual(SegmentFormat.EndMagic) || StableHash.Hash64(footer[..24]) != BinaryPrimitives.ReadUInt64LittleEndian(footer[24..]))
+        {
+            throw new InvalidDataException($"Segment '{path}' has a damaged footer.");
+        }
+
+        var count = BinaryPrimitives.ReadInt64LittleEndian(footer);
+        var checksum = BinaryPrimitives.ReadUInt64LittleEndian(footer[8..]);
+        var indexOffset = BinaryPrimitives.ReadInt64LittleEndian(footer[16..]);
+        if (count < 0 || indexOffset < SegmentFormat.HeaderBytes || indexOffset + (count * SegmentFormat.IndexEntryBytes) + SegmentFormat.FooterBytes != file.Length)
+        {
+            throw new InvalidDataException($"Segment '{path}' says it holds {count} entries, which does not fit its size of {file.Length} bytes.");
+        }
+
+        return new Segment(file, count, checksum, indexOffset);
+    }
+
+    // Every record must lie inside the data region, its hash must match the index, the index must be sorted, and the
+    // entries must add up to the footer's count and checksum.
+    private void Verify(string path)
+    {
+        ulong checksum = 0;
+        ulong previous = 0;
+        for (long i = 0; i < Count; i++)
+        {
+            var offset = RecordOffsetAt(i);
+            if (offset < SegmentFormat.HeaderBytes || offset >= _indexOffset)
+            {
+                throw new InvalidDataException($"Segment '{path}': index entry {i} points outside the data.");
+            }
+
+            RecordAt(offset, out var key, out var value);
+            var hash = HashAt(i);
+            if (SegmentFormat.KeyHash(key) != hash || hash < previous)
+            {
+                throw new InvalidDataException($"Segment '{path}': entry {i} does not match its index entry.");
+            }
+
+            previous = hash;
+            checksum += EntryChecksum.Of(key, value);
+        }
+
+        if (checksum != Checksum)
+        {
+            throw new InvalidDataException(
+                $"Segment '{path}': its entries add up to checksum {EntryChecksum.Format(checksum)}, not the {EntryChecksum.Format(Checksum)} its footer records.");
+        }
+    }
+
+    private ulong HashAt(long index) => BinaryPrimitives.ReadUInt64LittleEndian(_file.Span(_indexOffset + (index * SegmentFormat.IndexEntryBytes), 8));
+
+    private long RecordOffsetAt(long index) => BinaryPrimitives.ReadInt64LittleEndian(_file.Span(_indexOffset + (index * SegmentFormat.IndexEntryBytes) + 8, 8));
+
+    private void RecordAt(long offset, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        var limit = _indexOffset - offset;
+        var header = _file.SpanAt(offset, (int)Math.Min(limit, Varint.MaxBytes));
+        var read = Varint.TryRead(header, out var keyLength);
+        if (read == 0 || read + keyLength > limit)
+        {
+            throw new InvalidDataException($"A record at byte {offset} runs past the data.");
+        }
+
+        key = _file.Span(offset + read, (int)keyLength);
+        var valueStart = offset + read + keyLength;
+        var valueRead = Varint.TryRead(_file.SpanAt(valueStart, (int)Math.Min(_indexOffset - valueStart, Varint.MaxBytes)), out var valueLength);
+        if (valueRead == 0 || valueStart + valueRead + valueLength > _indexOffset)
+        {
+            throw new InvalidDataException($"A record at byte {offset} runs past the data.");
+        }
+
+        value = _file.Span(valueStart + valueRead, (int)valueLength);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using System.Text;
+using Optimus.Grains.Storage;
+using Xunit;
+
+namespace Optimus.Grains.Tests;
+
+/// <summary>Segments: last write wins, lookups, the order-independent checksum, and verification when opened.</summary>
+public sealed class SegmentTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private ShardStats Build(string name, params ImmutableArray<Entry>[] batches)
+    {
+        using var log = StagingLog.Open(_temp.File(name + ".staging"));
+        for (var i = 0; i < batches.Length; i++)
+        {
+            log.Append($"b{i}", batches[i]);
+        }
+
+        return SegmentWriter.Build(log, _temp.File(name + ".segment"));
+    }
+
+    private static string Text(byte[]? value) => value is null ? "(missing)" : Encoding.UTF8.GetString(value);
+
+    [Fact]
+    public void LastWriteOfAKey_Wins_AndEveryKeyIsFound()
+    {
+        var stats = Build("s",
+            StagingLogTests.Entries(("a", "1"), ("b", "2"), ("a", "3")),
+            StagingLogTests.Entries(("c", "{\"x\":[1,2]}"), ("b", "\"bee\"")));
+
+        using var segment = Segment.Open(_temp.File("s.segment"));
+
+        Assert.Equal(3, stats.Entries);
+        Assert.Equal(3, segment.Count);
+        Assert.Equal("3", Text(segment.Get("a")));
+        Assert.Equal("\"bee\"", Text(segment.Get("b")));
+        Assert.Equal("{\"x\":[1,2]}", Text(segment.Get("c")));
+        Assert.Null(segment.Get("d"));
+        Assert.Equal(stats.Checksum, segment.Checksum);
+    }
+
+    [Fact]
+    public void Checksum_IsTheSumOfTheWinningEntries_AsDocumented()
+    {
+        var stats = Build("s", StagingLogTests.Entries(("a", "1"), ("b", "2"), ("a", "3")));
+
+        var expected = unchecked(EntryChecksum.Of("a", "3"u8) + EntryChecksum.Of("b", "2"u8));
+        Assert.Equal(expected, stats.Checksum);
+        Assert.Equal(16, EntryChecksum.Format(stats.Checksum).Length);
+    }
+
+    [Fact]
+    public void SameEntries_InAnyOrderAndBatching_GiveTheSameChecksumAndContent()
+    {
+        var random = new Random(12345);
+        var entries = Enumerable.Range(0, 2000).Select(i => ($"user:{i:D8}", $"{{\"score\":{random.Next()}}}")).ToArray();
+
+        var one = Build("one", StagingLogTests.Entries(entries));
+        var shuffled = entries.OrderBy(_ => random.Next()).ToArray();
+        var batches = shuffled.Chunk(137).Select(chunk => StagingLogTests.Entries(chunk)).ToArray();
+        var two = Build("two", batches);
+
+        Assert.Equal(one, two);
+        Assert.Equal(File.ReadAllBytes(_temp.File("one.segment")), File.ReadAllBytes(_temp.File("two.segment")));
+    }
+
+    [Fact]
+    public void ManyEntries_UnicodeKeys_AndLargeValues_AreFound()
+    {
+        var large = "\"" + new string('x', 1 << 20) + "\"";
+        var entries = Enumerable.Range(0, 50_000).Select(i => ($"clé/ü/{i}", $"{i}")).Append(("large", large)).ToArray();
+        Build("s", StagingLogTests.Entries(entries));
+
+        using var segment = Segment.Open(_temp.File("s.segment"));
+
+        Assert.Equal(50_001, segment.Count);
+        foreach (var i in new[] { 0, 1, 4242, 49_999 })
+        {
+            Assert.Equal($"{i}", Text(segment.Get($"clé/ü/{i}")));
+        }
+
+        Assert.Equal(large, Text(segment.Get("large")));
+        Assert.Null(segment.Get("clé/ü/50000"));
+    }
+
+    [Fact]
+    public void AShardWithoutBatches_BecomesAnEmptySegment()
+    {
+        var stats = SegmentWriter.Build(null, _temp.File("empty.segment"));
+
+        using var segment = Segment.Open(_temp.File("empty.segment"));
+        Assert.Equal(new ShardStats(0, 0), stats);
+        Assert.Equal(0, segment.Count);
+        Assert.Null(segment.Get("anything"));
+    }
+
+    [Theory]
+    [InlineData("data")]
+    [InlineData("index")]
+    [InlineData("footer")]
+    [InlineData("truncated")]
+    public void DamagedSegments_AreRefusedWhenOpened(string damage)
+    {
+        Build("s", StagingLogTests.Entries(("a", "1"), ("b", "2"), ("c", "3")));
+        var path = _temp.File("s.segment");
+        var bytes = File.ReadAllBytes(path);
+        switch (damage)
+        {
+            case "data": bytes[SegmentFormat.HeaderBytes + 2] ^= 0x01; break; // a key's byte
+            case "index": bytes[^(SegmentFormat.FooterBytes + 9)] ^= 0x01; break; // an index hash
+            case "footer": bytes[^(SegmentFormat.FooterBytes - 1)] ^= 0x01; break; // the count
+            default: bytes = bytes[..^5]; break;
+        }
+
+        File.WriteAllBytes(path, bytes);
+
+        Assert.Throws<InvalidDataException>(() => Segment.Open(path));
+    }
+}
