@@ -21,4 +21,5 @@ namespace Optimus.Grains;
 [JsonSerializable(typeof(ImmutableArray<string>))]
 [JsonSerializable(typeof(ImmutableDictionary<string, TableStats>))]
 [JsonSerializable(typeof(RetentionPolicy))]
+[JsonSerializable(typeof(VersionStatus))]
 public sealed partial class OptimusJsonContext : JsonSerializerContext;

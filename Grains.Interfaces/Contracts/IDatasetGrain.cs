@@ -51,4 +51,7 @@ public interface IDatasetGrain : IGrainWithStringKey
     /// <paramref name="draftTimeout"/>. Returns the versions whose data may now be deleted.
     /// </summary>
     Task<ImmutableArray<string>> ApplyRetention(TimeSpan draftTimeout);
+
+    /// <summary>Records that the janitor deleted the data of these versions.</summary>
+    Task MarkDataDeleted(ImmutableArray<string> versionIds);
 }

@@ -12,13 +12,19 @@ namespace Optimus.Runtime.Testing;
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private readonly Action<ISiloBuilder> _configureSilo;
+    private readonly Action<ISiloBuilder, TestCluster> _configureSilo;
     private readonly Action<IHostApplicationBuilder>? _configureHost;
     private readonly bool _ownsDataDirectory;
     private IHost? _host;
 
     /// <summary>Creates (does not start) a cluster whose silo <paramref name="configureSilo"/> configures.</summary>
     public TestCluster(Action<ISiloBuilder> configureSilo, Action<IHostApplicationBuilder>? configureHost = null, string? dataDirectory = null)
+        : this((silo, _) => configureSilo(silo), configureHost, dataDirectory)
+    {
+    }
+
+    /// <summary>Creates a cluster whose silo is configured knowing the cluster (its <see cref="DataDirectory"/>, say).</summary>
+    public TestCluster(Action<ISiloBuilder, TestCluster> configureSilo, Action<IHostApplicationBuilder>? configureHost = null, string? dataDirectory = null)
     {
         _configureSilo = configureSilo;
         _configureHost = configureHost;
@@ -49,7 +55,7 @@ public sealed class TestCluster : IAsyncDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Services.Configure<SqliteStorageOptions>(o => o.DataSource = Path.Combine(DataDirectory, "silo.db"));
         _configureHost?.Invoke(builder);
-        builder.UseOptimusSilo(_configureSilo);
+        builder.UseOptimusSilo(silo => _configureSilo(silo, this));
         var host = builder.Build();
         await host.StartAsync();
         _host = host;

@@ -1,0 +1,370 @@
+using System.Collections.Immutable;
+using Optimus.Grains.Routing;
+using Optimus.Runtime;
+
+namespace Optimus.Grains.Datasets;
+
+/// <summary>
+/// The one owner of a dataset's version state machine: AWAITING_ENTRIES → SAVING → SAVED → PUBLISHED, or DISCARDED,
+/// FAILED. Publish and rollback are one conditional write of this grain's state — the same cost for ten entries or ten
+/// million — followed by telling this silo's routers before answering.
+/// </summary>
+internal sealed class DatasetGrain(
+    [PersistentState("dataset")] IPersistentState<DatasetState> state,
+    ActiveVersionCache activeVersions,
+    TimeProvider time) : Grain, IDatasetGrain
+{
+    private const int MaxTables = 64;
+    private const int MaxLabelLength = 256;
+    private const long DefaultShardEntries = 62_500;
+    private const int MaxShards = 256;
+
+    private string Name => GetPrimaryKeyString();
+
+    private DatasetState Dataset => state.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A save interrupted by a restart resumes: its version grain finishes it and reports back.
+        foreach (var record in Dataset.Versions)
+        {
+            if (record.Status == VersionStatus.Saving)
+            {
+                await Versions(record.Id).BeginSave(ToImmutable(record.Expect));
+            }
+        }
+    }
+
+    public async Task<DatasetInfo> Create(ImmutableArray<string> tables, RetentionPolicy retention)
+    {
+        Names.CheckName(Name, "dataset");
+        if (Dataset.Exists)
+        {
+            await Registry.Add(Name); // a create that failed after its write is listed now
+            throw new ProblemException(ProblemCodes.DatasetExists, $"Dataset '{Name}' already exists.");
+        }
+
+        if (tables.IsDefaultOrEmpty || tables.Length > MaxTables)
+        {
+            throw new ProblemException(ProblemCodes.InvalidRequest, $"A dataset declares 1 to {MaxTables} tables.");
+        }
+
+        foreach (var table in tables)
+        {
+            Names.CheckName(table, "table");
+        }
+
+        if (tables.Distinct(StringComparer.Ordinal).Count() != tables.Length)
+        {
+            throw new ProblemException(ProblemCodes.InvalidRequest, "A table is declared twice.");
+        }
+
+        if (retention.KeepVersions is < 0 or > RetentionPolicy.MaxKeepVersions)
+        {
+            throw new ProblemException(ProblemCodes.InvalidRequest, $"retention.keepVersions must be 0 to {RetentionPolicy.MaxKeepVersions}.");
+        }
+
+        state.State = new DatasetState
+        {
+            Exists = true,
+            Tables = [.. tables],
+            KeepVersions = retention.KeepVersions,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await state.WriteStateAsync();
+        await Registry.Add(Name);
+        return Info();
+    }
+
+    public Task<DatasetInfo> Get()
+    {
+        EnsureExists();
+        return Task.FromResult(Info());
+    }
+
+    public Task<ActiveVersion> GetActive()
+    {
+        EnsureExists();
+        return Task.FromResult(new ActiveVersion(Dataset.Active, Dataset.PublishSequence));
+    }
+
+    public async Task<VersionInfo> CreateVersion(string? label, long? expectedEntries)
+    {
+        EnsureExists();
+        if (label is { Length: > MaxLabelLength })
+        {
+            throw new ProblemException(ProblemCodes.InvalidRequest, $"A label may have at most {MaxLabelLength} characters.");
+        }
+
+        if (expectedEntries is < 0)
+        {
+            throw new ProblemException(ProblemCodes.InvalidRequest, "expectedEntries must not be negative.");
+        }
+
+        var now = time.GetUtcNow();
+        var record = new VersionRecord
+        {
+            Id = $"{Name}@{Dataset.NextVersionNumber}",
+            Label = label,
+            CreatedAt = now,
+            Shards = ShardCount(expectedEntries),
+        };
+        record.Move(VersionStatus.AwaitingEntries, now, expectedEntries is { } n ? $"created, expecting {n} entries" : "created");
+        Dataset.NextVersionNumber++;
+        Dataset.Versions.Add(record);
+        await state.WriteStateAsync();
+        await Versions(record.Id).Initialize(new VersionLayout(record.Id, Name, [.. Dataset.Tables], record.Shards));
+        return Info(record);
+    }
+
+    public Task<VersionInfo> GetVersion(string versionId) => Task.FromResult(Info(Find(versionId)));
+
+    public Task<Page<VersionInfo>> ListVersions(string? after, int limit)
+    {
+        EnsureExists();
+        Paging.CheckLimit(limit);
+        var newestFirst = Enumerable.Reverse(Dataset.Versions);
+        if (after is not null)
+        {
+            newestFirst = newestFirst.SkipWhile(v => v.Id != after).Skip(1);
+        }
+
+        var page = newestFirst.Take(limit + 1).ToList();
+        var next = page.Count > limit ? page[limit - 1].Id : null;
+        return Task.FromResult(new Page<VersionInfo>([.. page.Take(limit).Select(Info)], next));
+    }
+
+    public async Task<VersionInfo> Save(string versionId, ImmutableDictionary<string, TableStats>? expect)
+    {
+        var record = Find(versionId);
+        if (record.Status == VersionStatus.Saving)
+        {
+            await Versions(record.Id).BeginSave(ToImmutable(record.Expect)); // a retried save: make sure it goes on
+            return Info(record);
+        }
+
+        RequireStatus(record, "save", VersionStatus.AwaitingEntries);
+        foreach (var (table, stats) in expect ?? ImmutableDictionary<string, TableStats>.Empty)
+        {
+            if (!Dataset.Tables.Contains(table))
+            {
+                throw new ProblemException(ProblemCodes.TableNotFound, $"Dataset '{Name}' has no table '{table}' to expect entries in.");
+            }
+
+            if (stats.Entries < 0 || !EntryChecksum.TryParse(stats.Checksum, out _))
+            {
+                throw new ProblemException(ProblemCodes.InvalidRequest,
+                    $"expect.{table} needs entries (0 or more) and checksum (16 hex digits); see the README for how to compute it.");
+            }
+        }
+
+        record.Expect = expect?.ToDictionary(StringComparer.Ordinal);
+        record.Move(VersionStatus.Saving, time.GetUtcNow(), expect is null ? "saving" : $"saving, verifying {expect.Count} declared tables");
+        await state.WriteStateAsync();
+        await Versions(record.Id).BeginSave(expect);
+        return Info(record);
+    }
+
+    public async Task OnSaved(string versionId, SaveVerdict verdict)
+    {
+        var record = Find(versionId);
+        if (record.Status != VersionStatus.Saving)
+        {
+            return; // reported twice, or discarded meanwhile
+        }
+
+        record.Tables = verdict.Tables.ToDictionary(StringComparer.Ordinal);
+        record.Move(verdict.Status, time.GetUtcNow(), verdict.Reason);
+        await state.WriteStateAsync();
+    }
+
+    public async Task<VersionInfo> Publish(string versionId)
+    {
+        var record = Find(versionId);
+        if (record.Status == VersionStatus.Published)
+        {
+            return Info(record);
+        }
+
+        RequireStatus(record, "publish", VersionStatus.Saved);
+        var now = time.GetUtcNow();
+        if (Dataset.Active is { } previous)
+        {
+            Find(previous).Move(VersionStatus.Saved, now, $"replaced by {record.Id}");
+        }
+
+        record.Move(VersionStatus.Published, now, Dataset.Active is { } replaced ? $"published, replacing {replaced}" : "published");
+        Dataset.ActiveHistory.Add(record.Id);
+        await SetActiveAsync(record.Id);
+        return Info(record);
+    }
+
+    public async Task<VersionInfo> Rollback()
+    {
+        EnsureExists();
+        var history = Dataset.ActiveHistory;
+        if (Dataset.Active is not { } current || history.Count < 2)
+        {
+            throw new ProblemException(ProblemCodes.NoPreviousVersion, $"Dataset '{Name}' has no version that was active before the current one.");
+        }
+
+        var previous = Find(history[^2]);
+        if (previous.Status != VersionStatus.Saved)
+        {
+            throw new ProblemException(ProblemCodes.NoPreviousVersion,
+                $"The version active before {current}, {previous.Id}, is {StatusName(previous.Status)} and cannot be published again.");
+        }
+
+        var now = time.GetUtcNow();
+        Find(current).Move(VersionStatus.Saved, now, $"rolled back to {previous.Id}");
+        previous.Move(VersionStatus.Published, now, $"rollback from {current}");
+        history.RemoveAt(history.Count - 1);
+        await SetActiveAsync(previous.Id);
+        return Info(previous);
+    }
+
+    public async Task<VersionInfo> Discard(string versionId, string? reason)
+    {
+        var record = Find(versionId);
+        if (record.Status == VersionStatus.Discarded)
+        {
+            return Info(record);
+        }
+
+        if (record.Status == VersionStatus.Published)
+        {
+            throw new ProblemException(ProblemCodes.InvalidTransition,
+                $"Version {record.Id} is PUBLISHED: the active version cannot be discarded; publish another or roll back first.");
+        }
+
+        record.Move(VersionStatus.Discarded, time.GetUtcNow(), reason is { Length: > 0 } ? reason : "discarded");
+        await state.WriteStateAsync();
+
+        // Fence at once: batches still arriving for a discarded draft are refused, and its files go.
+        await Versions(record.Id).DeleteData();
+        record.DataDeleted = true;
+        await state.WriteStateAsync();
+        return Info(record);
+    }
+
+    public async Task<ImmutableArray<string>> ApplyRetention(TimeSpan draftTimeout)
+    {
+        if (!Dataset.Exists)
+        {
+            return [];
+        }
+
+        var now = time.GetUtcNow();
+        var changed = false;
+        foreach (var draft in Dataset.Versions.Where(v => v.Status == VersionStatus.AwaitingEntries && now - v.CreatedAt > draftTimeout))
+        {
+            draft.Move(VersionStatus.Failed, now, $"abandoned: not saved within {draftTimeout}");
+            changed = true;
+        }
+
+        var pruned = Dataset.Versions
+            .Where(v => v.Status == VersionStatus.Saved)
+            .OrderByDescending(v => v.CreatedAt)
+            .ThenByDescending(v => Dataset.Versions.IndexOf(v))
+            .Skip(Dataset.KeepVersions);
+        foreach (var version in pruned.ToList())
+        {
+            version.Move(VersionStatus.Discarded, now, $"retention: beyond the {Dataset.KeepVersions} saved versions kept");
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+
+        foreach (var saving in Dataset.Versions.Where(v => v.Status == VersionStatus.Saving))
+        {
+            await Versions(saving.Id).BeginSave(ToImmutable(saving.Expect));
+        }
+
+        return [.. Dataset.Versions.Where(v => v.Status is VersionStatus.Discarded or VersionStatus.Failed && !v.DataDeleted).Select(v => v.Id)];
+    }
+
+    public async Task MarkDataDeleted(ImmutableArray<string> versionIds)
+    {
+        var changed = false;
+        foreach (var id in versionIds)
+        {
+            if (Dataset.Versions.Find(v => v.Id == id) is { DataDeleted: false } record)
+            {
+                record.DataDeleted = true;
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    private static int ShardCount(long? expectedEntries) => expectedEntries is > 0 and var n
+        ? (int)Math.Clamp((n + DefaultShardEntries - 1) / DefaultShardEntries, 1, MaxShards)
+        : 16;
+
+    private static string StatusName(VersionStatus status) =>
+        System.Text.Json.JsonSerializer.Serialize(status, OptimusJsonContext.Default.VersionStatus).Trim('"');
+
+    private static ImmutableDictionary<string, TableStats>? ToImmutable(Dictionary<string, TableStats>? expect) =>
+        expect?.ToImmutableDictionary(StringComparer.Ordinal);
+
+    private IDatasetRegistryGrain Registry => GrainFactory.GetGrain<IDatasetRegistryGrain>(IDatasetRegistryGrain.Key);
+
+    private IVersionGrain Versions(string id) => GrainFactory.GetGrain<IVersionGrain>(id);
+
+    private async Task SetActiveAsync(string versionId)
+    {
+        Dataset.Active = versionId;
+        Dataset.PublishSequence++;
+        await state.WriteStateAsync();
+        activeVersions.Offer(Name, new ActiveVersion(versionId, Dataset.PublishSequence));
+    }
+
+    private void EnsureExists()
+    {
+        if (!Dataset.Exists)
+        {
+            throw new ProblemException(ProblemCodes.DatasetNotFound, $"Dataset '{Name}' does not exist.");
+        }
+    }
+
+    private VersionRecord Find(string versionId)
+    {
+        EnsureExists();
+        return Dataset.Versions.Find(v => v.Id == versionId)
+            ?? throw new ProblemException(ProblemCodes.VersionNotFound, $"Dataset '{Name}' has no version '{versionId}'.");
+    }
+
+    private static void RequireStatus(VersionRecord record, string action, VersionStatus required)
+    {
+        if (record.Status != required)
+        {
+            throw new ProblemException(ProblemCodes.InvalidTransition,
+                $"Version {record.Id} is {StatusName(record.Status)}; only a {StatusName(required)} version can {action}.");
+        }
+    }
+
+    private DatasetInfo Info() => new(
+        Name,
+        [.. Dataset.Tables],
+        new RetentionPolicy(Dataset.KeepVersions),
+        Dataset.Active,
+        Dataset.CreatedAt,
+        [.. Enumerable.Reverse(Dataset.Versions).Take(10).Select(v => new VersionSummary(v.Id, v.Status, v.Label, v.CreatedAt))]);
+
+    private VersionInfo Info(VersionRecord record) => new(
+        record.Id,
+        Name,
+        record.Label,
+        record.Status,
+        record.CreatedAt,
+        record.Shards,
+        record.Tables?.ToImmutableDictionary(StringComparer.Ordinal),
+        [.. record.History]);
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Optimus.Grains.Hosting;
+using Optimus.Grains.Loading;
+using Optimus.Grains.Routing;
+using Optimus.Grains.Storage;
+using Optimus.Runtime;
+
+namespace Optimus.Grains;
+
+/// <summary>Adds Optimus — its grains, storage engine, routing caches and janitor — to a silo.</summary>
+public static class OptimusSiloBuilderExtensions
+{
+    /// <summary>
+    /// Hosts the Optimus grains. Options bind from <c>Optimus:Service</c>; <paramref name="configure"/> runs after.
+    /// The silo also needs grain storage and a reminder table (<c>UseSqlite</c> for the embedded service).
+    /// </summary>
+    public static ISiloBuilder AddOptimus(this ISiloBuilder silo, Action<OptimusOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddGrains(typeof(OptimusSiloBuilderExtensions).Assembly);
+        var options = silo.Services.AddOptions<OptimusOptions>().BindConfiguration("Optimus:Service").ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        silo.Services.AddSingleton<IValidateOptions<OptimusOptions>, OptimusOptionsValidator>();
+        silo.Services.Configure<SerializationOptions>(o => o.TypeInfoResolvers.Add(OptimusJsonContext.Default));
+        silo.Services.AddSingleton<ShardFiles>();
+        silo.Services.AddSingleton<ActiveVersionCache>();
+        silo.Services.AddSingleton<VersionDirectory>();
+        silo.Services.AddSingleton<EntryWriter>();
+        silo.Services.AddHostedService<JanitorStarter>();
+        return silo;
+    }
+}

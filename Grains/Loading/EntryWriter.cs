@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using Optimus.Grains.Routing;
+using Optimus.Runtime;
+
+namespace Optimus.Grains.Loading;
+
+/// <summary>
+/// Writes entries into a version: checks every entry against the version's layout first (so bad input changes
+/// nothing), splits them by table and shard, and sends each shard its part as one batch, in parallel. A shard
+/// acknowledges its batch once it is on disk and ignores a batch id it has seen, so a retried request with the same
+/// batch id adds nothing twice.
+/// </summary>
+internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grains)
+{
+    /// <summary>Writes <paramref name="entries"/> (table, entry) and returns how many were new.</summary>
+    public async Task<int> WriteAsync(string dataset, string version, string batchId, IReadOnlyList<(string Table, Entry Entry)> entries)
+    {
+        var layout = await directory.GetLayoutAsync(dataset, version);
+        var batches = new Dictionary<(string Table, int Shard), ImmutableArray<Entry>.Builder>();
+        foreach (var (table, entry) in entries)
+        {
+            if (!layout.HasTable(table))
+            {
+                throw new ProblemException(ProblemCodes.TableNotFound, $"Dataset '{dataset}' has no table '{table}'.");
+            }
+
+            Names.CheckKey(entry.Key);
+            var shard = (table, layout.ShardOf(entry.Key));
+            if (!batches.TryGetValue(shard, out var batch))
+            {
+                batches[shard] = batch = ImmutableArray.CreateBuilder<Entry>();
+            }
+
+            batch.Add(entry);
+        }
+
+        var accepted = await Task.WhenAll(batches.Select(pair =>
+            grains.GetGrain<IEntryShardGrain>(layout.ShardKey(pair.Key.Table, pair.Key.Shard)).AddBatch(batchId, pair.Value.ToImmutable())));
+        return accepted.Sum();
+    }
+}

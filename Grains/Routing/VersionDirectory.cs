@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Optimus.Runtime;
+
+namespace Optimus.Grains.Routing;
+
+/// <summary>
+/// Answers "what is this version's layout" and "which version is active" for this silo, from caches in front of the
+/// version and dataset grains. Layouts never change, so they are cached for good; active versions come from
+/// <see cref="ActiveVersionCache"/>.
+/// </summary>
+internal sealed class VersionDirectory(IGrainFactory grains, ActiveVersionCache active)
+{
+    private readonly ConcurrentDictionary<string, VersionLayout> _layouts = new(StringComparer.Ordinal);
+
+    public async ValueTask<VersionLayout> GetLayoutAsync(string version)
+    {
+        if (_layouts.TryGetValue(version, out var layout))
+        {
+            return layout;
+        }
+
+        layout = await grains.GetGrain<IVersionGrain>(version).GetLayout()
+            ?? throw new ProblemException(ProblemCodes.VersionNotFound, $"Version '{version}' does not exist.");
+        return _layouts.GetOrAdd(version, layout);
+    }
+
+    /// <summary>The layout of <paramref name="version"/>, which must belong to <paramref name="dataset"/>.</summary>
+    public async ValueTask<VersionLayout> GetLayoutAsync(string dataset, string version)
+    {
+        var layout = await GetLayoutAsync(version);
+        return layout.Dataset == dataset
+            ? layout
+            : throw new ProblemException(ProblemCodes.VersionDatasetMismatch, $"Version '{version}' belongs to dataset '{layout.Dataset}', not '{dataset}'.");
+    }
+
+    public async ValueTask<ActiveVersion> GetActiveAsync(string dataset)
+    {
+        if (active.TryGet(dataset, out var known))
+        {
+            return known;
+        }
+
+        var fresh = await grains.GetGrain<IDatasetGrain>(dataset).GetActive();
+        active.Offer(dataset, fresh);
+        return active.TryGet(dataset, out known) ? known : fresh;
+    }
+}
