@@ -1,4 +1,6 @@
+using Optimus.Grains;
 using Optimus.Runtime;
+using Optimus.Silo.Api;
 
 // The embedded, single-silo service: `dotnet run --project Silo`. Data in ./data (OPTIMUS_DATA or --data),
 // HTTP on http://localhost:8888 (ASPNETCORE_URLS or --urls).
@@ -9,11 +11,11 @@ if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable(
     builder.WebHost.UseUrls("http://localhost:8888");
 }
 
-builder.UseOptimusSilo(silo => silo.UseSqlite(Path.Combine(dataDirectory, "silo.db")));
+builder.UseOptimusSilo(silo => silo
+    .UseSqlite(Path.Combine(dataDirectory, "silo.db"))
+    .AddOptimus(o => o.DataDirectory = dataDirectory));
+builder.Services.AddOptimusApi();
 
 var app = builder.Build();
-app.MapGet("/healthz", () => Results.Text("ok"));
-app.MapGet("/readyz", (ILocalSilo silo) => silo.Status == SiloStatus.Active
-    ? Results.Text("ready")
-    : Results.Text($"silo is {silo.Status}", statusCode: StatusCodes.Status503ServiceUnavailable));
+app.MapOptimusApi();
 app.Run();

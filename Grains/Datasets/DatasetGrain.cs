@@ -174,6 +174,7 @@ internal sealed class DatasetGrain(
         }
 
         record.Tables = verdict.Tables.ToDictionary(StringComparer.Ordinal);
+        record.IntegrityMismatch = verdict.Status == VersionStatus.Failed;
         record.Move(verdict.Status, time.GetUtcNow(), verdict.Reason);
         await state.WriteStateAsync();
     }
@@ -184,6 +185,12 @@ internal sealed class DatasetGrain(
         if (record.Status == VersionStatus.Published)
         {
             return Info(record);
+        }
+
+        if (record.IntegrityMismatch)
+        {
+            throw new ProblemException(ProblemCodes.IntegrityMismatch,
+                $"Version {record.Id} failed verification and can never be published: {record.History[^1].Reason}");
         }
 
         RequireStatus(record, "publish", VersionStatus.Saved);

@@ -21,6 +21,9 @@ internal sealed class VersionRecord
 
     public List<VersionEvent> History { get; set; } = [];
 
+    /// <summary>True when saving found the data different from what the loader declared: it can never be published.</summary>
+    public bool IntegrityMismatch { get; set; }
+
     /// <summary>True once the janitor has deleted the data of a discarded or failed version.</summary>
     public bool DataDeleted { get; set; }
 

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using Optimus.Grains;
+using Optimus.Runtime;
+
+namespace Optimus.Silo.Api;
+
+/// <summary>Registers and maps the REST API of API.md, its problem details, health and OpenAPI document.</summary>
+internal static class ApiServices
+{
+    public static IServiceCollection AddOptimusApi(this IServiceCollection services)
+    {
+        services.AddOptions<ApiLimits>().BindConfiguration("Optimus:Api").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiLimits>, ApiLimitsValidator>();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // malformed bodies become problems too
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, OptimusJsonContext.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(1, SiloJsonContext.Default);
+        });
+        services.AddOpenApi();
+        return services;
+    }
+
+    public static WebApplication MapOptimusApi(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.MapGet("/healthz", () => Results.Text("ok")).WithTags("Service");
+        app.MapGet("/readyz", (ILocalSilo silo) => silo.Status == SiloStatus.Active
+            ? Results.Text("ready")
+            : Results.Text($"silo is {silo.Status}", statusCode: StatusCodes.Status503ServiceUnavailable)).WithTags("Service");
+        app.MapOpenApi();
+        app.MapDatasets();
+        app.MapVersions();
+        app.MapEntries();
+        return app;
+    }
+
+    private sealed class ApiLimitsValidator : IValidateOptions<ApiLimits>
+    {
+        public ValidateOptionsResult Validate(string? name, ApiLimits options)
+        {
+            var failures = options.Validate().ToList();
+            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        }
+    }
+}

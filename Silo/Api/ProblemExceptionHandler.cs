@@ -1,0 +1,43 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Optimus.Grains;
+using Optimus.Runtime;
+
+namespace Optimus.Silo.Api;
+
+/// <summary>
+/// Turns every failure into problem details: a <see cref="ProblemException"/> keeps its code; malformed requests and
+/// bodies over the limit get theirs; a silo that cannot answer is <c>unavailable</c>; anything else is a bug, logged.
+/// </summary>
+internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (code, detail, status) = exception switch
+        {
+            ProblemException problem => (problem.Code, problem.Message, (int?)null),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (ProblemCodes.PayloadTooLarge, "The request body is larger than the limit.", null),
+            BadHttpRequestException bad => (ProblemCodes.InvalidRequest, bad.Message, null),
+            JsonException json => (ProblemCodes.InvalidRequest, $"The body is not valid JSON: {json.Message}", null),
+            SiloUnavailableException or RequestTimeoutException => (ProblemCodes.Unavailable, exception.Message, null),
+            _ => (ProblemCatalog.InternalError, "The service failed to answer; the failure is logged.", null),
+        };
+
+        if (code == ProblemCatalog.InternalError)
+        {
+            LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+
+        if (httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        httpContext.Response.Clear();
+        await ProblemResponses.WriteAsync(httpContext, code, detail, status);
+        return true;
+    }
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Error, Message = "{Method} {Path} failed unexpectedly.")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string method, PathString path);
+}
