@@ -11,12 +11,15 @@ namespace Optimus.Runtime.Persistence;
 internal sealed class SqliteDatabase
 {
     private readonly ConcurrentDictionary<string, Lazy<Task>> _schemas = new(StringComparer.Ordinal);
+    private const int Busy = 5;
+    private const int Locked = 6;
     private readonly string _connectionString;
+    private readonly string _path;
     private readonly int _busyTimeoutMs;
 
     public SqliteDatabase(SqliteStorageOptions options)
     {
-        var path = Path.GetFullPath(options.DataSource);
+        var path = _path = Path.GetFullPath(options.DataSource);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         _busyTimeoutMs = (int)options.BusyTimeout.TotalMilliseconds;
         _connectionString = new SqliteConnectionStringBuilder
@@ -28,8 +31,25 @@ internal sealed class SqliteDatabase
         }.ToString();
     }
 
-    /// <summary>Opens a connection, first creating <paramref name="schema"/> (idempotent DDL) once per process.</summary>
-    public async Task<SqliteConnection> OpenAsync(string schema, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> on a connection, creating <paramref name="schema"/> (idempotent DDL) first, once per
+    /// process. A store that stays busy or locked past the busy timeout becomes a <see cref="StorageUnavailableException"/>:
+    /// nothing was changed, and the caller may retry.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string schema, Func<SqliteConnection, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(schema, cancellationToken);
+            return await work(connection);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode is Busy or Locked)
+        {
+            throw new StorageUnavailableException($"The SQLite store '{_path}' is busy: {exception.Message} Retry.", exception);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(string schema, CancellationToken cancellationToken)
     {
         var ready = _schemas.GetOrAdd(schema, ddl => new Lazy<Task>(() => EnsureSchemaAsync(ddl)));
         try

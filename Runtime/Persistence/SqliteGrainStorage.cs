@@ -19,9 +19,48 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
         ) WITHOUT ROWID;
         """;
 
-    public async Task<GrainStateRecord?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken)
+    public Task<GrainStateRecord?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
+        database.RunAsync(Schema, connection => ReadAsync(connection, stateName, grainId, cancellationToken), cancellationToken);
+
+    public Task<string> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> data, string? etag, CancellationToken cancellationToken) =>
+        database.RunAsync(Schema, async connection =>
+        {
+            await using var command = etag is null
+                ? Command(connection, """
+                    INSERT INTO grain_state (state_name, grain_id, data, version) VALUES ($state, $grain, $data, 1)
+                    ON CONFLICT DO NOTHING RETURNING version
+                    """, stateName, grainId)
+                : Command(connection, """
+                    UPDATE grain_state SET data = $data, version = version + 1
+                    WHERE state_name = $state AND grain_id = $grain AND version = $version RETURNING version
+                    """, stateName, grainId, etag);
+            command.Parameters.AddWithValue("$data", data.ToArray());
+            return await command.ExecuteScalarAsync(cancellationToken) is long written
+                ? Format(written)
+                : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
+        }, cancellationToken);
+
+    public Task<string?> ClearAsync(string stateName, GrainId grainId, string? etag, CancellationToken cancellationToken) =>
+        database.RunAsync<string?>(Schema, async connection =>
+        {
+            if (etag is null)
+            {
+                return await ReadAsync(connection, stateName, grainId, cancellationToken) is { } existing
+                    ? throw InconsistentStateException.StaleEtag(stateName, grainId, etag, existing.ETag)
+                    : null;
+            }
+
+            await using var command = Command(connection, """
+                UPDATE grain_state SET data = NULL, version = version + 1
+                WHERE state_name = $state AND grain_id = $grain AND version = $version RETURNING version
+                """, stateName, grainId, etag);
+            return await command.ExecuteScalarAsync(cancellationToken) is long cleared
+                ? Format(cleared)
+                : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
+        }, cancellationToken);
+
+    private static async Task<GrainStateRecord?> ReadAsync(SqliteConnection connection, string stateName, GrainId grainId, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, "SELECT data, version FROM grain_state WHERE state_name = $state AND grain_id = $grain", stateName, grainId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -31,45 +70,6 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
 
         var etag = Format(reader.GetInt64(1));
         return reader.IsDBNull(0) ? new GrainStateRecord(null, etag) : new GrainStateRecord((byte[])reader.GetValue(0), etag);
-    }
-
-    public async Task<string> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> data, string? etag, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = etag is null
-            ? Command(connection, """
-                INSERT INTO grain_state (state_name, grain_id, data, version) VALUES ($state, $grain, $data, 1)
-                ON CONFLICT DO NOTHING RETURNING version
-                """, stateName, grainId)
-            : Command(connection, """
-                UPDATE grain_state SET data = $data, version = version + 1
-                WHERE state_name = $state AND grain_id = $grain AND version = $version RETURNING version
-                """, stateName, grainId, etag);
-        command.Parameters.AddWithValue("$data", data.ToArray());
-        var version = await command.ExecuteScalarAsync(cancellationToken);
-        return version is long written
-            ? Format(written)
-            : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
-    }
-
-    public async Task<string?> ClearAsync(string stateName, GrainId grainId, string? etag, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        if (etag is null)
-        {
-            return await ReadAsync(stateName, grainId, cancellationToken) is { } existing
-                ? throw InconsistentStateException.StaleEtag(stateName, grainId, etag, existing.ETag)
-                : null;
-        }
-
-        await using var command = Command(connection, """
-            UPDATE grain_state SET data = NULL, version = version + 1
-            WHERE state_name = $state AND grain_id = $grain AND version = $version RETURNING version
-            """, stateName, grainId, etag);
-        var version = await command.ExecuteScalarAsync(cancellationToken);
-        return version is long cleared
-            ? Format(cleared)
-            : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
     }
 
     private static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);
@@ -92,10 +92,7 @@ internal sealed class SqliteGrainStorage(SqliteDatabase database) : IGrainStorag
     private static async Task<InconsistentStateException> StaleAsync(
         SqliteConnection connection, string stateName, GrainId grainId, string? etag, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, "SELECT version FROM grain_state WHERE state_name = $state AND grain_id = $grain", stateName, grainId);
-        var stored = await command.ExecuteScalarAsync(cancellationToken);
-        return InconsistentStateException.StaleEtag(stateName, grainId, etag, stored is long version ? Format(version) : null);
+        var stored = await ReadAsync(connection, stateName, grainId, cancellationToken);
+        return InconsistentStateException.StaleEtag(stateName, grainId, etag, stored?.ETag);
     }
-
-    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(Schema, cancellationToken);
 }

@@ -50,56 +50,56 @@ internal sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTa
             cancellationToken);
     }
 
-    public async Task<string> UpsertRowAsync(ReminderEntry entry, CancellationToken cancellationToken)
-    {
-        var etag = Guid.NewGuid().ToString("N");
-        await using var connection = await database.OpenAsync(Schema, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO reminders (grain_id, name, grain_hash, start_at, period, etag)
-            VALUES ($grain, $name, $hash, $start, $period, $etag)
-            ON CONFLICT (grain_id, name) DO UPDATE SET
-                grain_hash = excluded.grain_hash, start_at = excluded.start_at, period = excluded.period, etag = excluded.etag
-            """;
-        command.Parameters.AddWithValue("$grain", entry.GrainId.ToString());
-        command.Parameters.AddWithValue("$name", entry.Name);
-        command.Parameters.AddWithValue("$hash", (long)entry.GrainHash);
-        command.Parameters.AddWithValue("$start", entry.StartAt.UtcTicks);
-        command.Parameters.AddWithValue("$period", entry.Period.Ticks);
-        command.Parameters.AddWithValue("$etag", etag);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        return etag;
-    }
-
-    public async Task<bool> RemoveRowAsync(GrainId grainId, string name, string etag, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(Schema, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM reminders WHERE grain_id = $grain AND name = $name AND etag = $etag";
-        command.Parameters.AddWithValue("$grain", grainId.ToString());
-        command.Parameters.AddWithValue("$name", name);
-        command.Parameters.AddWithValue("$etag", etag);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    private async Task<IReadOnlyList<ReminderEntry>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(Schema, cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind(command);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<ReminderEntry>();
-        while (await reader.ReadAsync(cancellationToken))
+    public Task<string> UpsertRowAsync(ReminderEntry entry, CancellationToken cancellationToken) =>
+        database.RunAsync(Schema, async connection =>
         {
-            rows.Add(new ReminderEntry(
-                GrainId.Parse(reader.GetString(0)),
-                reader.GetString(1),
-                new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
-                TimeSpan.FromTicks(reader.GetInt64(3)),
-                reader.GetString(4)));
-        }
+            var etag = Guid.NewGuid().ToString("N");
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO reminders (grain_id, name, grain_hash, start_at, period, etag)
+                VALUES ($grain, $name, $hash, $start, $period, $etag)
+                ON CONFLICT (grain_id, name) DO UPDATE SET
+                    grain_hash = excluded.grain_hash, start_at = excluded.start_at, period = excluded.period, etag = excluded.etag
+                """;
+            command.Parameters.AddWithValue("$grain", entry.GrainId.ToString());
+            command.Parameters.AddWithValue("$name", entry.Name);
+            command.Parameters.AddWithValue("$hash", (long)entry.GrainHash);
+            command.Parameters.AddWithValue("$start", entry.StartAt.UtcTicks);
+            command.Parameters.AddWithValue("$period", entry.Period.Ticks);
+            command.Parameters.AddWithValue("$etag", etag);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return etag;
+        }, cancellationToken);
 
-        return rows;
-    }
+    public Task<bool> RemoveRowAsync(GrainId grainId, string name, string etag, CancellationToken cancellationToken) =>
+        database.RunAsync(Schema, async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM reminders WHERE grain_id = $grain AND name = $name AND etag = $etag";
+            command.Parameters.AddWithValue("$grain", grainId.ToString());
+            command.Parameters.AddWithValue("$name", name);
+            command.Parameters.AddWithValue("$etag", etag);
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    private Task<IReadOnlyList<ReminderEntry>> QueryAsync(string sql, Action<SqliteCommand> bind, CancellationToken cancellationToken) =>
+        database.RunAsync<IReadOnlyList<ReminderEntry>>(Schema, async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            var rows = new List<ReminderEntry>();
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                rows.Add(new ReminderEntry(
+                    GrainId.Parse(reader.GetString(0)),
+                    reader.GetString(1),
+                    new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero),
+                    TimeSpan.FromTicks(reader.GetInt64(3)),
+                    reader.GetString(4)));
+            }
+
+            return rows;
+        }, cancellationToken);
 }

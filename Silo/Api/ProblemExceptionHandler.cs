@@ -19,7 +19,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (ProblemCodes.PayloadTooLarge, "The request body is larger than the limit.", null),
             BadHttpRequestException bad => (ProblemCodes.InvalidRequest, bad.Message, null),
             JsonException json => (ProblemCodes.InvalidRequest, $"The body is not valid JSON: {json.Message}", null),
-            SiloUnavailableException or RequestTimeoutException => (ProblemCodes.Unavailable, exception.Message, null),
+            SiloUnavailableException or RequestTimeoutException or StorageUnavailableException => (ProblemCodes.Unavailable, exception.Message, null),
             _ => (ProblemCatalog.InternalError, "The service failed to answer; the failure is logged.", null),
         };
 
