@@ -11,14 +11,17 @@ namespace Optimus.Silo.Tests;
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly bool _ownsData;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    public SiloProcess(string? dataDirectory = null)
+    public SiloProcess(string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         _ownsData = dataDirectory is null;
+        _environment = environment ?? new Dictionary<string, string>();
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("optimus-silo-").FullName;
         Port = FreePort();
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}") };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(120) };
+        Api = new OptimusApi(Http);
     }
 
     public string DataDirectory { get; }
@@ -27,11 +30,13 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public OptimusApi Api { get; }
+
     public string Output { get; private set; } = "";
 
-    public static async Task<SiloProcess> StartAsync(string? dataDirectory = null)
+    public static async Task<SiloProcess> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var silo = new SiloProcess(dataDirectory);
+        var silo = new SiloProcess(dataDirectory, environment);
         await silo.StartAsync();
         return silo;
     }
@@ -45,6 +50,11 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = DataDirectory,
         };
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The silo process did not start.");
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); Output = output.ToString(); } };
