@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text;
+using Optimus.Grains;
+using Xunit;
+
+namespace Optimus.Silo.Tests;
+
+/// <summary>Loading: fenced by save, idempotent by batch id, last write wins, verified against what the loader declared.</summary>
+public sealed class LoadingTests(SiloFixture fixture) : IClassFixture<SiloFixture>
+{
+    private OptimusApi Api => fixture.Api;
+
+    private async Task<(string Dataset, string Version)> DraftAsync()
+    {
+        var dataset = OptimusApi.NewName();
+        await Api.CreateDatasetAsync(dataset, ["t", "u"]);
+        return (dataset, await Api.CreateVersionAsync(dataset, expectedEntries: 1000));
+    }
+
+    [Fact]
+    public async Task BatchAfterSave_IsRefused_AndChangesNothing()
+    {
+        var (dataset, version) = await DraftAsync();
+        await Api.LoadAsync(dataset, "t", version, [("a", "1")]);
+        var saved = await Api.SaveAsync(version);
+
+        using var late = await Api.PostEntriesAsync(dataset, "t", version, [("b", "2")]);
+        await OptimusApi.ExpectProblemAsync(late, HttpStatusCode.Conflict, "version-not-writable");
+
+        Assert.Equal(saved.GetProperty("tables").GetRawText(), (await Api.GetJsonAsync($"/v1/versions/{version}")).GetProperty("tables").GetRawText());
+        Assert.Equal(HttpStatusCode.NotFound, (await Api.GetAsync(dataset, "t", "b", version)).Status);
+    }
+
+    [Fact]
+    public async Task RetriedBatchId_IsCountedOnce()
+    {
+        var (dataset, version) = await DraftAsync();
+        var entries = Enumerable.Range(0, 100).Select(i => ($"k{i}", $"{i}")).ToList();
+
+        Assert.Equal(100, await Api.LoadAsync(dataset, "t", version, entries, batchId: "batch-1"));
+        Assert.Equal(0, await Api.LoadAsync(dataset, "t", version, entries, batchId: "batch-1"));
+        Assert.Equal(100, await Api.LoadAsync(dataset, "u", version, entries, batchId: "batch-1")); // another table: other shards
+
+        var saved = await Api.SaveAsync(version);
+        Assert.Equal(100, saved.GetProperty("tables").GetProperty("t").GetProperty("entries").GetInt64());
+    }
+
+    [Fact]
+    public async Task DuplicateKeys_KeepTheLastValue_WithinABatchAndAcrossBatches()
+    {
+        var (dataset, version) = await DraftAsync();
+        await Api.LoadAsync(dataset, "t", version, [("k", "\"first\""), ("other", "1"), ("k", "\"second\"")]);
+        await Api.LoadAsync(dataset, "t", version, [("k", "\"third\"")]);
+        using (var one = await Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries/other?version={version}", "{ \"spaced\": true }"))
+        {
+            await OptimusApi.ExpectAsync(one, HttpStatusCode.OK);
+        }
+
+        var saved = await Api.SaveAsync(version);
+
+        Assert.Equal(2, saved.GetProperty("tables").GetProperty("t").GetProperty("entries").GetInt64());
+        Assert.Equal("\"third\"", (await Api.GetAsync(dataset, "t", "k", version)).Body);
+        Assert.Equal("{ \"spaced\": true }", (await Api.GetAsync(dataset, "t", "other", version)).Body); // exactly as sent
+    }
+
+    [Fact]
+    public async Task MultiTableLoad_WritesEveryTable()
+    {
+        var (dataset, version) = await DraftAsync();
+        using var response = await Api.PostRawAsync($"/v1/datasets/{dataset}?version={version}",
+            "[{\"table\":\"t\",\"key\":\"a\",\"value\":1},{\"table\":\"u\",\"key\":\"a\",\"value\":2}]");
+        Assert.Equal(2, (await OptimusApi.ExpectAsync(response, HttpStatusCode.OK)).GetProperty("accepted").GetInt32());
+
+        Assert.Equal("1", (await Api.GetAsync(dataset, "t", "a", version)).Body);
+        Assert.Equal("2", (await Api.GetAsync(dataset, "u", "a", version)).Body);
+    }
+
+    [Fact]
+    public async Task DeclaredCountsAndChecksums_ThatMatch_Save_ComputedAsTheReadmeSays()
+    {
+        var (dataset, version) = await DraftAsync();
+        var entries = Enumerable.Range(0, 500).Select(i => ($"user:{i:D8}", $"{{\"score\":{i}}}")).ToList();
+        await Api.LoadAsync(dataset, "t", version, entries.Take(300));
+        await Api.LoadAsync(dataset, "t", version, entries.Skip(200)); // overlaps: the same keys again, same values
+
+        ulong checksum = 0;
+        foreach (var (key, json) in entries)
+        {
+            checksum = unchecked(checksum + EntryChecksum.Of(key, Encoding.UTF8.GetBytes(json)));
+        }
+
+        var saved = await Api.SaveAsync(version, new Dictionary<string, object> { ["t"] = new { entries = 500, checksum = EntryChecksum.Format(checksum) } });
+
+        Assert.Equal("SAVED", saved.GetProperty("status").GetString());
+        Assert.Equal(EntryChecksum.Format(checksum), saved.GetProperty("tables").GetProperty("t").GetProperty("checksum").GetString());
+    }
+
+    [Fact]
+    public async Task DeclaredCountsOrChecksums_ThatDoNotMatch_FailTheVersion_WhichCanNeverBePublished()
+    {
+        var (dataset, version) = await DraftAsync();
+        await Api.LoadAsync(dataset, "t", version, [("a", "1"), ("b", "2")]);
+
+        var failed = await Api.SaveAsync(version, new Dictionary<string, object>
+        {
+            ["t"] = new { entries = 3, checksum = "0000000000000000" },
+            ["u"] = new { entries = 0, checksum = "0000000000000000" },
+        });
+
+        Assert.Equal("FAILED", failed.GetProperty("status").GetString());
+        var reason = failed.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString()!;
+        Assert.Contains("table t: the loader declared 3 entries, the shards hold 2", reason, StringComparison.Ordinal);
+        Assert.Contains("table t: the loader declared checksum 0000000000000000", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("table u", reason, StringComparison.Ordinal); // u matched: empty, checksum zero
+
+        using var publish = await Api.Http.PostAsync(new Uri($"/v1/versions/{version}/publish", UriKind.Relative), null);
+        Assert.Contains("can never be published", await OptimusApi.ExpectProblemAsync(publish, HttpStatusCode.Conflict, "integrity-mismatch"), StringComparison.Ordinal);
+        Assert.Equal(JsonNull, (await Api.GetJsonAsync($"/v1/datasets/{dataset}")).GetProperty("activeVersion").ValueKind);
+    }
+
+    private const System.Text.Json.JsonValueKind JsonNull = System.Text.Json.JsonValueKind.Null;
+}
