@@ -44,9 +44,11 @@ public sealed class OptimusApi(HttpClient http)
         return PostRawAsync($"/v1/datasets/{dataset}/tables/{table}/entries?version={Uri.EscapeDataString(version)}", body.Append(']').ToString(), batchId);
     }
 
-    public async Task<HttpResponseMessage> PostRawAsync(string path, string json, string? batchId = null)
+    /// <summary>Posts a JSON text; with <paramref name="expectContinue"/>, a body the server refuses by its length is never sent.</summary>
+    public async Task<HttpResponseMessage> PostRawAsync(string path, string json, string? batchId = null, bool expectContinue = false)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = expectContinue;
         if (batchId is not null)
         {
             request.Headers.Add("Idempotency-Key", batchId);
@@ -102,7 +104,8 @@ public sealed class OptimusApi(HttpClient http)
     public static async Task<JsonElement> ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
+        var target = response.RequestMessage?.RequestUri?.PathAndQuery ?? "";
+        Assert.True(response.StatusCode == status, $"{response.RequestMessage?.Method} {target[..Math.Min(target.Length, 200)]}: expected {(int)status}, got {(int)response.StatusCode}: {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
