@@ -34,7 +34,11 @@ public interface IDatasetGrain : IGrainWithStringKey
     /// <summary>Moves a draft to SAVING, fencing its batches, and starts building its segments.</summary>
     Task<VersionInfo> Save(string versionId, ImmutableDictionary<string, TableStats>? expect);
 
-    /// <summary>Called by the version when its segments are built and verified: SAVED or FAILED.</summary>
+    /// <summary>
+    /// Called by the version when its segments are built and verified: SAVED or FAILED. One-way, so that a save never
+    /// waits for the dataset; a report that is lost is made again when the dataset asks the version to go on.
+    /// </summary>
+    [OneWay]
     Task OnSaved(string versionId, SaveVerdict verdict);
 
     /// <summary>Makes a SAVED version the active one; the former active version becomes SAVED.</summary>

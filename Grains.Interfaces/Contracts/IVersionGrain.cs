@@ -12,14 +12,17 @@ public interface IVersionGrain : IGrainWithStringKey
     /// <summary>Records the layout of a new version (idempotent for the same layout).</summary>
     Task Initialize(VersionLayout layout);
 
-    /// <summary>The layout, or null when no such version exists.</summary>
-    [ReadOnly]
+    /// <summary>The layout, or null when no such version exists. It never changes, so it is answered even while a save runs.</summary>
+    [AlwaysInterleave]
     Task<VersionLayout?> GetLayout();
 
     /// <summary>
     /// Seals every shard, totals what they report, checks it against <paramref name="expect"/>, and reports the
-    /// verdict to the dataset. Returns at once; the work goes on, and resumes if the silo restarts meanwhile.
+    /// verdict to the dataset (<see cref="IDatasetGrain.OnSaved"/>). One-way: the dataset never waits for a save,
+    /// which can take minutes, and the save never waits for the dataset, which may be calling this grain. Asking again
+    /// is harmless; it resumes a save interrupted by a restart, or reports its verdict again.
     /// </summary>
+    [OneWay]
     Task BeginSave(ImmutableDictionary<string, TableStats>? expect);
 
     /// <summary>Deletes the data of every shard (idempotent): for discarded, failed and pruned versions.</summary>
