@@ -17,6 +17,24 @@ public sealed class ServiceTests
     }
 
     [Fact]
+    public async Task Service_PublishesItsOpenApiDocument_WithEveryRoute()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+
+        var document = await silo.Api.GetJsonAsync("/openapi/v1.json");
+
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        string[] expected =
+        [
+            "/v1/datasets", "/v1/datasets/{dataset}", "/v1/datasets/{dataset}/tables", "/v1/datasets/{dataset}/rollback",
+            "/v1/versions", "/v1/versions/{version}", "/v1/versions/{version}/save", "/v1/versions/{version}/publish", "/v1/versions/{version}/discard",
+            "/v1/datasets/{dataset}/tables/{table}/entries", "/v1/datasets/{dataset}/tables/{table}/entries/{key}", "/v1/datasets/{dataset}/tables/{table}/lookup",
+            "/healthz", "/readyz",
+        ];
+        Assert.All(expected, path => Assert.Contains(path, paths));
+    }
+
+    [Fact]
     public async Task Service_StopsGracefully_OnSigterm()
     {
         await using var silo = await SiloProcess.StartAsync();
