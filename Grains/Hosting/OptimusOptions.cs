@@ -1,7 +1,9 @@
+using Optimus.Runtime;
+
 namespace Optimus.Grains;
 
 /// <summary>Where Optimus keeps its data and how retention runs. Bound from the configuration section <c>Optimus:Service</c>.</summary>
-public sealed class OptimusOptions
+public sealed class OptimusOptions : IValidatedOptions
 {
     /// <summary>The data directory: staging logs and segments live under <c>versions/</c> in it. Default: <c>data</c>.</summary>
     public string DataDirectory { get; set; } = "data";
@@ -12,7 +14,7 @@ public sealed class OptimusOptions
     /// <summary>How long a draft may await entries without being saved before the janitor fails it. Default: 24 hours.</summary>
     public TimeSpan DraftTimeout { get; set; } = TimeSpan.FromHours(24);
 
-    internal IEnumerable<string> Validate()
+    IEnumerable<string> IValidatedOptions.Validate()
     {
         if (string.IsNullOrWhiteSpace(DataDirectory))
         {

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Optimus.Grains.Hosting;
 using Optimus.Grains.Loading;
 using Optimus.Grains.Routing;
@@ -19,13 +18,12 @@ public static class OptimusSiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddGrains(typeof(OptimusSiloBuilderExtensions).Assembly);
-        var options = silo.Services.AddOptions<OptimusOptions>().BindConfiguration("Optimus:Service").ValidateOnStart();
+        var options = silo.Services.AddValidatedOptions<OptimusOptions>("Optimus:Service");
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        silo.Services.AddSingleton<IValidateOptions<OptimusOptions>, OptimusOptionsValidator>();
         silo.Services.Configure<SerializationOptions>(o => o.TypeInfoResolvers.Add(OptimusJsonContext.Default));
         silo.Services.AddSingleton<ShardFiles>();
         silo.Services.AddSingleton<ActiveVersionCache>();

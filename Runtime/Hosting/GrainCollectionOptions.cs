@@ -1,5 +1,3 @@
-using Optimus.Runtime.Hosting;
-
 namespace Optimus.Runtime;
 
 /// <summary>When idle activations are collected. Bound from the configuration section <c>Optimus:GrainCollection</c>.</summary>

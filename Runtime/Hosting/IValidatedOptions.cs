@@ -1,7 +1,11 @@
-namespace Optimus.Runtime.Hosting;
+namespace Optimus.Runtime;
 
-/// <summary>An options class that can say what is wrong with it; checked at start-up by <see cref="OptionsValidator{T}"/>.</summary>
-internal interface IValidatedOptions
+/// <summary>
+/// An options class that can say what is wrong with it. Registered with
+/// <see cref="ValidatedOptionsExtensions.AddValidatedOptions{T}"/>, it is bound from configuration and checked at
+/// start-up: a host with an invalid setting refuses to start, naming it.
+/// </summary>
+public interface IValidatedOptions
 {
     /// <summary>One message per invalid setting, naming it and its value.</summary>
     IEnumerable<string> Validate();

@@ -1,5 +1,3 @@
-using Optimus.Runtime.Hosting;
-
 namespace Optimus.Runtime;
 
 /// <summary>How calls time out. Bound from the configuration section <c>Optimus:Messaging</c>.</summary>

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace Optimus.Runtime.Hosting;
 
-/// <summary>The one validator for every runtime options class: a silo with invalid settings refuses to start, saying why.</summary>
+/// <summary>The one validator for every <see cref="IValidatedOptions"/> class: a host with invalid settings refuses to start, saying why.</summary>
 internal sealed class OptionsValidator<T> : IValidateOptions<T>
     where T : class, IValidatedOptions
 {

@@ -1,5 +1,3 @@
-using Optimus.Runtime.Hosting;
-
 namespace Optimus.Runtime;
 
 /// <summary>Who the silo is. Bound from the configuration section <c>Optimus:Silo</c>.</summary>

@@ -19,13 +19,13 @@ internal static class SiloServices
             return;
         }
 
-        AddOptions<SiloOptions>(services, "Optimus:Silo");
-        AddOptions<MessagingOptions>(services, "Optimus:Messaging");
-        AddOptions<GrainCollectionOptions>(services, "Optimus:GrainCollection");
-        AddOptions<ReminderOptions>(services, "Optimus:Reminders");
+        services.AddValidatedOptions<SiloOptions>("Optimus:Silo");
+        services.AddValidatedOptions<MessagingOptions>("Optimus:Messaging");
+        services.AddValidatedOptions<GrainCollectionOptions>("Optimus:GrainCollection");
+        services.AddValidatedOptions<ReminderOptions>("Optimus:Reminders");
         services.AddOptions<SerializationOptions>();
         services.AddOptions<GrainTypeOptions>();
-        AddOptions<SqliteStorageOptions>(services, "Optimus:Sqlite");
+        services.AddValidatedOptions<SqliteStorageOptions>("Optimus:Sqlite");
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LocalSilo>();
@@ -49,12 +49,5 @@ internal static class SiloServices
         services.AddSingleton<Dispatcher>();
         services.AddSingleton<ReminderService>();
         services.AddHostedService<Silo>();
-    }
-
-    private static void AddOptions<T>(IServiceCollection services, string section)
-        where T : class, IValidatedOptions
-    {
-        services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>, OptionsValidator<T>>();
     }
 }

@@ -1,5 +1,3 @@
-using Optimus.Runtime.Hosting;
-
 namespace Optimus.Runtime;
 
 /// <summary>Where the embedded SQLite store lives: grain state, reminders and (later) membership of a single host.

@@ -1,5 +1,3 @@
-using Optimus.Runtime.Hosting;
-
 namespace Optimus.Runtime;
 
 /// <summary>How reminders behave. Bound from the configuration section <c>Optimus:Reminders</c>.</summary>

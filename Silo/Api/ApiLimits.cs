@@ -1,7 +1,9 @@
+using Optimus.Runtime;
+
 namespace Optimus.Silo.Api;
 
 /// <summary>The REST API's limits (API.md). Bound from the configuration section <c>Optimus:Api</c>.</summary>
-public sealed class ApiLimits
+public sealed class ApiLimits : IValidatedOptions
 {
     /// <summary>Entries in one load request. Default: 10,000.</summary>
     public int MaxEntriesPerRequest { get; set; } = 10_000;
@@ -18,7 +20,7 @@ public sealed class ApiLimits
     /// <summary>The longest a save request may wait for its verdict (<c>?wait=</c>). Default: 300 seconds.</summary>
     public int MaxSaveWaitSeconds { get; set; } = 300;
 
-    internal IEnumerable<string> Validate()
+    IEnumerable<string> IValidatedOptions.Validate()
     {
         if (MaxEntriesPerRequest < 1)
         {

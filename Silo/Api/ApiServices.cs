@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
 using Optimus.Grains;
 using Optimus.Runtime;
 
@@ -10,8 +9,7 @@ internal static class ApiServices
 {
     public static IServiceCollection AddOptimusApi(this IServiceCollection services)
     {
-        services.AddOptions<ApiLimits>().BindConfiguration("Optimus:Api").ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ApiLimits>, ApiLimitsValidator>();
+        services.AddValidatedOptions<ApiLimits>("Optimus:Api");
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // malformed bodies become problems too
@@ -36,14 +34,5 @@ internal static class ApiServices
         app.MapVersions();
         app.MapEntries();
         return app;
-    }
-
-    private sealed class ApiLimitsValidator : IValidateOptions<ApiLimits>
-    {
-        public ValidateOptionsResult Validate(string? name, ApiLimits options)
-        {
-            var failures = options.Validate().ToList();
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
     }
 }

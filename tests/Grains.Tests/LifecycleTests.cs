@@ -70,6 +70,15 @@ public sealed class LifecycleTests
         Assert.All(many, value => Assert.Null(value));
     }
 
+    [Fact]
+    public async Task InvalidOptimusOptions_StopTheSiloFromStarting_NamingTheSetting()
+    {
+        await using var cluster = new Runtime.Testing.TestCluster(silo => silo.AddOptimus(o => o.JanitorPeriod = TimeSpan.Zero).AddMemoryGrainStorage().UseInMemoryReminders());
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(cluster.StartAsync);
+        Assert.Contains("OptimusOptions.JanitorPeriod must be positive", failure.ToString(), StringComparison.Ordinal);
+    }
+
     internal static async Task<VersionInfo> WaitForAsync(IDatasetGrain dataset, string version, VersionStatus status)
     {
         for (var i = 0; i < 300; i++)
