@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Optimus.Grains.Loading;
+using Optimus.Runtime;
 using Xunit;
 
 namespace Optimus.Grains.Tests;
@@ -73,7 +74,7 @@ public sealed class LifecycleTests
     [Fact]
     public async Task InvalidOptimusOptions_StopTheSiloFromStarting_NamingTheSetting()
     {
-        await using var cluster = new Runtime.Testing.TestCluster(silo => silo.AddOptimus(o => o.JanitorPeriod = TimeSpan.Zero).AddMemoryGrainStorage().UseInMemoryReminders());
+        await using var cluster = new Optimus.Runtime.Testing.TestCluster(silo => silo.AddOptimus(o => o.JanitorPeriod = TimeSpan.Zero).AddMemoryGrainStorage().UseInMemoryReminders());
 
         var failure = await Assert.ThrowsAnyAsync<Exception>(cluster.StartAsync);
         Assert.Contains("OptimusOptions.JanitorPeriod must be positive", failure.ToString(), StringComparison.Ordinal);
