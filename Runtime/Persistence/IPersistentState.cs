@@ -3,7 +3,8 @@ namespace Optimus.Runtime;
 /// <summary>
 /// A grain's durable state, injected by constructor parameter with <see cref="PersistentStateAttribute"/> and loaded
 /// before <see cref="Grain.OnActivateAsync"/>. Writes are conditional on <see cref="Etag"/>: a stale write throws
-/// <see cref="InconsistentStateException"/> and the activation is dropped, so the next call reloads.
+/// <see cref="InconsistentStateException"/>. After any failed write — stale, or the store unavailable — the activation
+/// is dropped once its running calls end, so that the next call reloads what is really stored.
 /// </summary>
 public interface IPersistentState<TState> where TState : new()
 {

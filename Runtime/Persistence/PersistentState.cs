@@ -45,7 +45,7 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IState
             Etag = await _storage.WriteAsync(_stateName, _activation.GrainId, data, Etag, cancellationToken);
             RecordExists = true;
         }
-        catch (InconsistentStateException exception)
+        catch (Exception exception)
         {
             Drop(exception);
             throw;
@@ -60,14 +60,16 @@ internal sealed class PersistentState<TState> : IPersistentState<TState>, IState
             RecordExists = false;
             State = new TState();
         }
-        catch (InconsistentStateException exception)
+        catch (Exception exception)
         {
             Drop(exception);
             throw;
         }
     }
 
-    // Whether or not the grain catches the exception, this activation's view is stale: the next call must reload.
-    private void Drop(InconsistentStateException exception) =>
-        _activation.RequestDeactivation(new DeactivationReason(DeactivationReasonCode.InconsistentState, exception.Message));
+    // A write that failed, for whatever reason, leaves this activation's state ahead of what is stored (or behind it,
+    // when another writer won): whether or not the grain catches the exception, the next call must reload.
+    private void Drop(Exception exception) => _activation.RequestDeactivation(exception is InconsistentStateException
+        ? new DeactivationReason(DeactivationReasonCode.InconsistentState, exception.Message)
+        : new DeactivationReason(DeactivationReasonCode.ApplicationRequested, $"a state write failed: {exception.Message}"));
 }

@@ -35,6 +35,13 @@ internal static class Immutability
             return true;
         }
 
+        // The immutable collections are immutable when what they hold is.
+        if (type.IsGenericType && type.Namespace == typeof(System.Collections.Immutable.ImmutableArray).Namespace
+            && (type.IsValueType || type.IsSealed))
+        {
+            return Array.TrueForAll(type.GetGenericArguments(), IsImmutable);
+        }
+
         return typeof(GrainReference).IsAssignableFrom(type) || type.IsDefined(typeof(ImmutableAttribute), inherit: false);
     }
 }

@@ -108,6 +108,27 @@ public sealed class PersistenceTests
     }
 
     [Fact]
+    public async Task FailedWrite_DropsTheActivation_SoItsUnsavedChangeIsForgotten()
+    {
+        await using var cluster = await Silos.StartAsync(silo => silo.Configure<SqliteStorageOptions>(o => o.BusyTimeout = TimeSpan.FromSeconds(1)));
+        var grain = cluster.Client.GetGrain<ICounterGrain>(Silos.NewKey());
+        await grain.Increment("stored");
+
+        await using (var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(cluster.DataDirectory, "silo.db")};Pooling=False"))
+        {
+            await blocker.OpenAsync();
+            await using var exclusive = blocker.CreateCommand();
+            exclusive.CommandText = "BEGIN EXCLUSIVE";
+            await exclusive.ExecuteNonQueryAsync();
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => grain.Increment("never stored"));
+        }
+
+        var state = await grain.Get(); // a new activation, reloaded: the failed increment is gone
+        Assert.Equal(1, state.Value);
+        Assert.Equal(["stored"], state.History);
+    }
+
+    [Fact]
     public async Task TwoActivationsRacingOnOneState_OnlyOneWriteWins()
     {
         await using var first = await Silos.StartAsync();
