@@ -25,6 +25,23 @@ public interface IVersionGrain : IGrainWithStringKey
     [OneWay]
     Task BeginSave(ImmutableDictionary<string, TableStats>? expect);
 
+    /// <summary>
+    /// Admits one load request: from here until <see cref="ReleaseLoad"/> its batches may go to the shards. Problem:
+    /// <c>version-not-writable</c> once the version is fenced.
+    /// </summary>
+    [AlwaysInterleave]
+    Task AdmitLoad();
+
+    /// <summary>Ends a load request that <see cref="AdmitLoad"/> admitted, whatever its outcome.</summary>
+    [AlwaysInterleave]
+    Task ReleaseLoad();
+
+    /// <summary>
+    /// Refuses every later load request and waits for the admitted ones to end, so that a load request is either wholly
+    /// in the version or wholly refused (idempotent). Saving and discarding fence first.
+    /// </summary>
+    Task Fence();
+
     /// <summary>Deletes the data of every shard (idempotent): for discarded, failed and pruned versions.</summary>
     Task DeleteData();
 }

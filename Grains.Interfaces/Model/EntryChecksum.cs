@@ -19,16 +19,12 @@ public static class EntryChecksum
     /// <summary>The checksum of one entry.</summary>
     public static ulong Of(string key, ReadOnlySpan<byte> value)
     {
-        var keyBytes = Encoding.UTF8.GetByteCount(key);
-        var length = keyBytes + 1 + value.Length;
+        var length = Encoding.UTF8.GetByteCount(key);
         byte[]? rented = null;
-        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var bytes = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
-            Encoding.UTF8.GetBytes(key, buffer);
-            buffer[keyBytes] = 0xFF;
-            value.CopyTo(buffer[(keyBytes + 1)..]);
-            return StableHash.Hash64(buffer[..length]);
+            return Of(bytes[..Encoding.UTF8.GetBytes(key, bytes)], value);
         }
         finally
         {

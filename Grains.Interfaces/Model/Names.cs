@@ -37,6 +37,12 @@ public static partial class Names
         }
     }
 
+    /// <summary>True for a version id, <c>{dataset}@{number}</c>; anything else names no version.</summary>
+    public static bool IsVersionId(string? id) => id is not null && VersionIdPattern().IsMatch(id);
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}@[1-9][0-9]{0,18}$", RegexOptions.CultureInvariant)]
+    private static partial Regex VersionIdPattern();
 }

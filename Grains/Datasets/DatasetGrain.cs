@@ -18,6 +18,9 @@ internal sealed class DatasetGrain(
     private const int MaxLabelLength = 256;
     private const long DefaultShardEntries = 62_500;
     private const int MaxShards = 256;
+    private const int MaxReasonLength = 1024;
+    private const int RecentVersions = 10;
+    private const int MaxActiveHistory = 1000;
 
     private string Name => GetPrimaryKeyString();
 
@@ -25,6 +28,12 @@ internal sealed class DatasetGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        // What is stored is the truth: a pointer written just before a crash (or a failed write) is offered again.
+        if (Dataset.Exists)
+        {
+            activeVersions.Offer(Name, new ActiveVersion(Dataset.Active, Dataset.PublishSequence));
+        }
+
         // A save interrupted by a restart resumes: its version grain finishes it and reports back.
         foreach (var record in Dataset.Versions)
         {
@@ -112,12 +121,13 @@ internal sealed class DatasetGrain(
         record.Move(VersionStatus.AwaitingEntries, now, expectedEntries is { } n ? $"created, expecting {n} entries" : "created");
         Dataset.NextVersionNumber++;
         Dataset.Versions.Add(record);
+        DatasetRetention.Compact(Dataset);
         await state.WriteStateAsync();
-        await Versions(record.Id).Initialize(new VersionLayout(record.Id, Name, [.. Dataset.Tables], record.Shards));
-        return Info(record);
+        await Versions(record.Id).Initialize(Layout(record));
+        return record.ToInfo(Name);
     }
 
-    public Task<VersionInfo> GetVersion(string versionId) => Task.FromResult(Info(Find(versionId)));
+    public Task<VersionInfo> GetVersion(string versionId) => Task.FromResult(Find(versionId).ToInfo(Name));
 
     public Task<Page<VersionInfo>> ListVersions(string? after, int limit)
     {
@@ -131,7 +141,7 @@ internal sealed class DatasetGrain(
 
         var page = newestFirst.Take(limit + 1).ToList();
         var next = page.Count > limit ? page[limit - 1].Id : null;
-        return Task.FromResult(new Page<VersionInfo>([.. page.Take(limit).Select(Info)], next));
+        return Task.FromResult(new Page<VersionInfo>([.. page.Take(limit).Select(v => v.ToInfo(Name))], next));
     }
 
     public async Task<VersionInfo> Save(string versionId, ImmutableDictionary<string, TableStats>? expect)
@@ -140,7 +150,7 @@ internal sealed class DatasetGrain(
         if (record.Status == VersionStatus.Saving)
         {
             await Versions(record.Id).BeginSave(ToImmutable(record.Expect)); // a retried save: make sure it goes on
-            return Info(record);
+            return record.ToInfo(Name);
         }
 
         RequireStatus(record, "save", VersionStatus.AwaitingEntries);
@@ -158,11 +168,13 @@ internal sealed class DatasetGrain(
             }
         }
 
+        // Fence first: once this answers, no load request is half in; every one admitted before is wholly in.
+        await FenceAsync(record);
         record.Expect = expect?.ToDictionary(StringComparer.Ordinal);
         record.Move(VersionStatus.Saving, time.GetUtcNow(), expect is null ? "saving" : $"saving, verifying {expect.Count} declared tables");
         await state.WriteStateAsync();
         await Versions(record.Id).BeginSave(expect);
-        return Info(record);
+        return record.ToInfo(Name);
     }
 
     public async Task OnSaved(string versionId, SaveVerdict verdict)
@@ -184,7 +196,7 @@ internal sealed class DatasetGrain(
         var record = Find(versionId);
         if (record.Status == VersionStatus.Published)
         {
-            return Info(record);
+            return record.ToInfo(Name);
         }
 
         if (record.IntegrityMismatch)
@@ -202,8 +214,13 @@ internal sealed class DatasetGrain(
 
         record.Move(VersionStatus.Published, now, Dataset.Active is { } replaced ? $"published, replacing {replaced}" : "published");
         Dataset.ActiveHistory.Add(record.Id);
+        if (Dataset.ActiveHistory.Count > MaxActiveHistory)
+        {
+            Dataset.ActiveHistory.RemoveAt(0);
+        }
+
         await SetActiveAsync(record.Id);
-        return Info(record);
+        return record.ToInfo(Name);
     }
 
     public async Task<VersionInfo> Rollback()
@@ -227,7 +244,7 @@ internal sealed class DatasetGrain(
         previous.Move(VersionStatus.Published, now, $"rollback from {current}");
         history.RemoveAt(history.Count - 1);
         await SetActiveAsync(previous.Id);
-        return Info(previous);
+        return previous.ToInfo(Name);
     }
 
     public async Task<VersionInfo> Discard(string versionId, string? reason)
@@ -235,7 +252,7 @@ internal sealed class DatasetGrain(
         var record = Find(versionId);
         if (record.Status == VersionStatus.Discarded)
         {
-            return Info(record);
+            return record.ToInfo(Name);
         }
 
         if (record.Status == VersionStatus.Published)
@@ -244,14 +261,16 @@ internal sealed class DatasetGrain(
                 $"Version {record.Id} is PUBLISHED: the active version cannot be discarded; publish another or roll back first.");
         }
 
+        if (reason is { Length: > MaxReasonLength })
+        {
+            throw new ProblemException(ProblemCodes.InvalidRequest, $"A reason may have at most {MaxReasonLength} characters.");
+        }
+
+        // Fenced at once, so that no load lands in a discarded draft; the janitor deletes the data.
+        await FenceAsync(record);
         record.Move(VersionStatus.Discarded, time.GetUtcNow(), reason is { Length: > 0 } ? reason : "discarded");
         await state.WriteStateAsync();
-
-        // Fence at once: batches still arriving for a discarded draft are refused, and its files go.
-        await Versions(record.Id).DeleteData();
-        record.DataDeleted = true;
-        await state.WriteStateAsync();
-        return Info(record);
+        return record.ToInfo(Name);
     }
 
     public async Task<ImmutableArray<string>> ApplyRetention(TimeSpan draftTimeout)
@@ -261,26 +280,7 @@ internal sealed class DatasetGrain(
             return [];
         }
 
-        var now = time.GetUtcNow();
-        var changed = false;
-        foreach (var draft in Dataset.Versions.Where(v => v.Status == VersionStatus.AwaitingEntries && now - v.CreatedAt > draftTimeout))
-        {
-            draft.Move(VersionStatus.Failed, now, $"abandoned: not saved within {draftTimeout}");
-            changed = true;
-        }
-
-        var pruned = Dataset.Versions
-            .Where(v => v.Status == VersionStatus.Saved)
-            .OrderByDescending(v => v.CreatedAt)
-            .ThenByDescending(v => Dataset.Versions.IndexOf(v))
-            .Skip(Dataset.KeepVersions);
-        foreach (var version in pruned.ToList())
-        {
-            version.Move(VersionStatus.Discarded, now, $"retention: beyond the {Dataset.KeepVersions} saved versions kept");
-            changed = true;
-        }
-
-        if (changed)
+        if (DatasetRetention.Apply(Dataset, time.GetUtcNow(), draftTimeout))
         {
             await state.WriteStateAsync();
         }
@@ -290,7 +290,7 @@ internal sealed class DatasetGrain(
             await Versions(saving.Id).BeginSave(ToImmutable(saving.Expect));
         }
 
-        return [.. Dataset.Versions.Where(v => v.Status is VersionStatus.Discarded or VersionStatus.Failed && !v.DataDeleted).Select(v => v.Id)];
+        return [.. DatasetRetention.DataToDelete(Dataset)];
     }
 
     public async Task MarkDataDeleted(ImmutableArray<string> versionIds)
@@ -363,15 +363,15 @@ internal sealed class DatasetGrain(
         new RetentionPolicy(Dataset.KeepVersions),
         Dataset.Active,
         Dataset.CreatedAt,
-        [.. Enumerable.Reverse(Dataset.Versions).Take(10).Select(v => new VersionSummary(v.Id, v.Status, v.Label, v.CreatedAt))]);
+        [.. Enumerable.Reverse(Dataset.Versions).Take(RecentVersions).Select(v => v.ToSummary())]);
 
-    private VersionInfo Info(VersionRecord record) => new(
-        record.Id,
-        Name,
-        record.Label,
-        record.Status,
-        record.CreatedAt,
-        record.Shards,
-        record.Tables?.ToImmutableDictionary(StringComparer.Ordinal),
-        [.. record.History]);
+    private VersionLayout Layout(VersionRecord record) => new(record.Id, Name, [.. Dataset.Tables], record.Shards);
+
+    // Re-sends the layout (idempotent: a crash may have come between our write and the version's), then fences.
+    private async Task FenceAsync(VersionRecord record)
+    {
+        var version = Versions(record.Id);
+        await version.Initialize(Layout(record));
+        await version.Fence();
+    }
 }

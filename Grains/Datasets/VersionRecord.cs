@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Optimus.Grains.Datasets;
 
 /// <summary>A dataset's record of one of its versions: status, history, and figures once saved.</summary>
@@ -32,4 +34,16 @@ internal sealed class VersionRecord
         Status = status;
         History.Add(new VersionEvent(status, at, reason));
     }
+
+    public VersionInfo ToInfo(string dataset) => new(
+        Id,
+        dataset,
+        Label,
+        Status,
+        CreatedAt,
+        Shards,
+        Tables?.ToImmutableDictionary(StringComparer.Ordinal),
+        [.. History]);
+
+    public VersionSummary ToSummary() => new(Id, Status, Label, CreatedAt);
 }

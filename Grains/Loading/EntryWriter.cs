@@ -6,9 +6,9 @@ namespace Optimus.Grains.Loading;
 
 /// <summary>
 /// Writes entries into a version: checks every entry against the version's layout first (so bad input changes
-/// nothing), splits them by table and shard, and sends each shard its part as one batch, in parallel. A shard
-/// acknowledges its batch once it is on disk and ignores a batch id it has seen, so a retried request with the same
-/// batch id adds nothing twice.
+/// nothing), has the version admit the request (refused once a save or discard has fenced it), splits the entries by
+/// table and shard, and sends each shard its part as one batch, in parallel. A shard acknowledges its batch once it is
+/// on disk and ignores a batch id it has seen, so a retried request with the same batch id adds nothing twice.
 /// </summary>
 internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grains)
 {
@@ -34,8 +34,18 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
             batch.Add(entry);
         }
 
-        var accepted = await Task.WhenAll(batches.Select(pair =>
-            grains.GetGrain<IEntryShardGrain>(layout.ShardKey(pair.Key.Table, pair.Key.Shard)).AddBatch(batchId, pair.Value.ToImmutable())));
-        return accepted.Sum();
+        // Admitted as a whole by the version, so that a save's fence finds the request wholly in or wholly out.
+        var admission = grains.GetGrain<IVersionGrain>(layout.Id);
+        await admission.AdmitLoad();
+        try
+        {
+            var accepted = await Task.WhenAll(batches.Select(pair =>
+                grains.GetGrain<IEntryShardGrain>(layout.ShardKey(pair.Key.Table, pair.Key.Shard)).AddBatch(batchId, pair.Value.ToImmutable())));
+            return accepted.Sum();
+        }
+        finally
+        {
+            await admission.ReleaseLoad();
+        }
     }
 }

@@ -34,7 +34,14 @@ internal sealed partial class JanitorGrain(IOptions<OptimusOptions> options, IOp
             var page = await registry.List(after, PageSize);
             foreach (var name in page.Items)
             {
-                deleted += await CleanAsync(name);
+                try
+                {
+                    deleted += await CleanAsync(name);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogDatasetFailed(logger, exception, name); // one dataset's trouble must not stop the others
+                }
             }
 
             after = page.Next;
@@ -68,4 +75,7 @@ internal sealed partial class JanitorGrain(IOptions<OptimusOptions> options, IOp
 
     [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Retention deleted the data of {Count} versions.")]
     private static partial void LogDeleted(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Retention of dataset {Dataset} failed; it is tried again at the next pass.")]
+    private static partial void LogDatasetFailed(ILogger logger, Exception exception, string dataset);
 }

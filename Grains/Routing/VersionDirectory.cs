@@ -19,7 +19,8 @@ internal sealed class VersionDirectory(IGrainFactory grains, ActiveVersionCache 
             return layout;
         }
 
-        layout = await grains.GetGrain<IVersionGrain>(version).GetLayout()
+        // Anything that is not of the form dataset@number names no version: no grain is activated for it.
+        layout = (Names.IsVersionId(version) ? await grains.GetGrain<IVersionGrain>(version).GetLayout() : null)
             ?? throw new ProblemException(ProblemCodes.VersionNotFound, $"Version '{version}' does not exist.");
         return _layouts.GetOrAdd(version, layout);
     }

@@ -8,7 +8,8 @@ namespace Optimus.Grains.Shards;
 /// One shard of one table of one version. While open it appends batches to its staging log, acknowledging each once
 /// it is flushed to disk, and ignores a batch id it has seen. Sealing fences batches (this grain runs one call at a
 /// time, so a batch is either in before the seal or refused after it), builds the segment, and records the shard's
-/// figures. Afterwards it serves reads from the memory-mapped segment.
+/// figures. Afterwards it serves reads from the memory-mapped segment, opened (and verified) on the first read, so that
+/// sealing or deleting a version never reads its data back.
 /// </summary>
 internal sealed class EntryShardGrain(
     [PersistentState("shard")] IPersistentState<ShardState> state,
@@ -24,10 +25,9 @@ internal sealed class EntryShardGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = ShardKey.Parse(GetPrimaryKeyString());
-        if (Shard.Phase == ShardPhase.Sealed)
+        if (Shard.Phase != ShardPhase.Open)
         {
-            _segment = Segment.Open(SegmentPath);
-            DeleteStaging(); // left behind by a crash between sealing and cleaning up
+            DeleteStaging(); // left behind by a crash between sealing (or deleting) and cleaning up
         }
 
         return Task.CompletedTask;
@@ -54,13 +54,13 @@ internal sealed class EntryShardGrain(
         }
 
         var log = _log ??= StagingLog.Open(StagingPath);
-        if (log.Contains(batchId))
+        return log.Append(batchId, entries) switch
         {
-            return Task.FromResult(0);
-        }
-
-        log.Append(batchId, entries);
-        return Task.FromResult(entries.Length);
+            AppendOutcome.Appended => Task.FromResult(entries.Length),
+            AppendOutcome.Duplicate => Task.FromResult(0),
+            _ => throw new ProblemException(ProblemCodes.InvalidRequest,
+                $"Batch id '{batchId}' was used before in version {_key.Version} with other entries; use a new id (Idempotency-Key) for new entries."),
+        };
     }
 
     public async Task<ShardStats> Seal()
@@ -78,7 +78,7 @@ internal sealed class EntryShardGrain(
             _log = StagingLog.Open(StagingPath);
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(SegmentPath)!);
+        DirectorySync.CreateDurably(Path.GetDirectoryName(SegmentPath)!);
         var stats = SegmentWriter.Build(_log, SegmentPath);
         Shard.Phase = ShardPhase.Sealed;
         Shard.Entries = stats.Entries;
@@ -88,7 +88,6 @@ internal sealed class EntryShardGrain(
         _log?.Dispose();
         _log = null;
         DeleteStaging();
-        _segment = Segment.Open(SegmentPath);
         return stats;
     }
 
@@ -130,7 +129,7 @@ internal sealed class EntryShardGrain(
     {
         var value = Shard.Phase switch
         {
-            ShardPhase.Sealed => _segment!.Get(key),
+            ShardPhase.Sealed => (_segment ??= Segment.Open(SegmentPath)).Get(key), // opened, and verified, on the first read
             ShardPhase.Open => (_log ??= File.Exists(StagingPath) ? StagingLog.Open(StagingPath) : null)?.Read(key),
             _ => throw Deleted(),
         };

@@ -27,8 +27,6 @@ internal sealed class Segment : IDisposable
 
     public ulong Checksum { get; }
 
-    public long SizeInBytes => _file.Length;
-
     /// <summary>Opens and verifies a segment; <see cref="InvalidDataException"/> names what does not match.</summary>
     public static Segment Open(string path)
     {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Text;
 
 namespace Optimus.Grains.Storage;
 
@@ -18,7 +17,7 @@ internal static class SegmentWriter
         {
             var entries = LatestEntries(log, staging);
             var stats = Write(staging, entries, temporary);
-            File.Move(temporary, segmentPath, overwrite: true);
+            File.Move(temporary, segmentPath, overwrite: true); // atomic: a crash leaves the old name or the new file
             DirectorySync.Flush(Path.GetDirectoryName(segmentPath)!);
             return stats;
         }
@@ -35,8 +34,7 @@ internal static class SegmentWriter
             return [];
         }
 
-        var latest = new Dictionary<string, StagedEntry>(StringComparer.Ordinal);
-        log.ForEachEntry(staging, entry => latest[Encoding.UTF8.GetString(staging.Span(entry.KeyOffset, entry.KeyLength))] = entry);
+        var latest = log.LatestEntries(staging);
         var items = new Item[latest.Count];
         var i = 0;
         foreach (var entry in latest.Values)

@@ -10,14 +10,15 @@ namespace Optimus.Grains.Storage;
 /// The batches of one shard while its version awaits entries: an append-only file of records
 /// <c>[u32 payload length][u64 xxHash64 of payload][payload]</c>, the payload being the batch id and its entries
 /// (<c>varint length</c>-prefixed UTF-8 keys and JSON values). A batch is acknowledged only once its record is written
-/// and flushed to disk. Opening the log scans it: complete records give back the batch ids, so a retried batch is
-/// recognised after a restart; a torn record at the end (a write that never finished, so never acknowledged) is cut off.
+/// and flushed to disk. Opening the log scans it: complete records give back the batch ids and their hashes, so a
+/// retried batch is recognised after a restart, and a batch id reused for other entries is told apart; a torn record at
+/// the end (a write that never finished, so never acknowledged, or zeros left by a power loss) is cut off.
 /// </summary>
 internal sealed class StagingLog : IDisposable
 {
     private const int HeaderBytes = 12;
     private readonly FileStream _file;
-    private readonly HashSet<string> _batchIds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ulong> _batches = new(StringComparer.Ordinal);
     private Dictionary<string, StagedEntry>? _latest;
 
     private StagingLog(string path, FileStream file)
@@ -28,17 +29,12 @@ internal sealed class StagingLog : IDisposable
 
     public string FilePath { get; }
 
-    public int BatchCount => _batchIds.Count;
-
-    /// <summary>Entries written, counting a key each time it was written.</summary>
-    public long EntryCount { get; private set; }
-
     /// <summary>Opens (or creates) the log, recovering from a torn tail.</summary>
     public static StagingLog Open(string path)
     {
         var directory = Path.GetDirectoryName(path)!;
         var created = !File.Exists(path);
-        Directory.CreateDirectory(directory);
+        DirectorySync.CreateDurably(directory);
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
         if (created)
         {
@@ -51,7 +47,7 @@ internal sealed class StagingLog : IDisposable
             long end;
             using (var map = MappedFile.Open(path))
             {
-                end = log.Scan(map, batchId => log._batchIds.Add(batchId), entry: null);
+                end = log.Scan(map, (batchId, hash) => log._batches[batchId] = hash, entry: null);
             }
 
             if (end < file.Length)
@@ -70,10 +66,11 @@ internal sealed class StagingLog : IDisposable
         }
     }
 
-    public bool Contains(string batchId) => _batchIds.Contains(batchId);
-
-    /// <summary>Appends a batch and flushes it to disk; when this returns, the batch survives a crash.</summary>
-    public void Append(string batchId, ImmutableArray<Entry> entries)
+    /// <summary>
+    /// Appends a batch and flushes it to disk; when this returns <see cref="AppendOutcome.Appended"/>, the batch survives
+    /// a crash. A batch id seen before writes nothing: the same batch again is a duplicate, other entries a conflict.
+    /// </summary>
+    public AppendOutcome Append(string batchId, ImmutableArray<Entry> entries)
     {
         var idBytes = Encoding.UTF8.GetByteCount(batchId);
         var keyBytes = ArrayPool<int>.Shared.Rent(entries.Length);
@@ -112,10 +109,17 @@ internal sealed class StagingLog : IDisposable
                 at += value.Length;
             }
 
+            var hash = StableHash.Hash64(payload);
+            if (_batches.TryGetValue(batchId, out var seen))
+            {
+                return seen == hash ? AppendOutcome.Duplicate : AppendOutcome.Conflict;
+            }
+
             BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)payloadLength);
-            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(4), StableHash.Hash64(payload));
+            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(4), hash);
             _file.Write(buffer, 0, HeaderBytes + payloadLength);
             _file.Flush(flushToDisk: true);
+            _batches[batchId] = hash;
         }
         catch
         {
@@ -130,12 +134,12 @@ internal sealed class StagingLog : IDisposable
             ArrayPool<int>.Shared.Return(keyBytes);
         }
 
-        _batchIds.Add(batchId);
-        EntryCount += entries.Length;
         foreach (var (key, where) in written ?? [])
         {
             _latest![key] = where;
         }
+
+        return AppendOutcome.Appended;
     }
 
     /// <summary>The value last written for <paramref name="key"/>, for reads of a draft; null when there is none.</summary>
@@ -152,34 +156,38 @@ internal sealed class StagingLog : IDisposable
         return value;
     }
 
-    /// <summary>Calls <paramref name="entry"/> for every entry of every complete record, in the order written.</summary>
-    public void ForEachEntry(MappedFile map, Action<StagedEntry> entry) => Scan(map, static _ => { }, entry);
+    /// <summary>Where the last write of each key lies in the log, as mapped by <paramref name="map"/>: last write wins.</summary>
+    public Dictionary<string, StagedEntry> LatestEntries(MappedFile map)
+    {
+        var latest = new Dictionary<string, StagedEntry>(StringComparer.Ordinal);
+        Scan(map, static (_, _) => { }, entry => latest[Encoding.UTF8.GetString(map.Span(entry.KeyOffset, entry.KeyLength))] = entry);
+        return latest;
+    }
 
     public void Dispose() => _file.Dispose();
 
     // Built on the first read of a draft only: a load that nobody reads never pays for it.
     private Dictionary<string, StagedEntry> LatestEntries()
     {
-        var latest = new Dictionary<string, StagedEntry>(StringComparer.Ordinal);
         using var map = MappedFile.Open(FilePath);
-        ForEachEntry(map, entry => latest[Encoding.UTF8.GetString(map.Span(entry.KeyOffset, entry.KeyLength))] = entry);
-        return latest;
+        return LatestEntries(map);
     }
 
     // Returns the length of the log's whole, intact records. A record that ends past the file or fails its hash is a
-    // torn tail when nothing follows it, and corruption otherwise.
-    private long Scan(MappedFile map, Action<string> batch, Action<StagedEntry>? entry)
+    // torn tail when nothing but zeros follows its start (a write cut short, or space a power loss left zeroed), and
+    // corruption otherwise.
+    private long Scan(MappedFile map, Action<string, ulong> batch, Action<StagedEntry>? entry)
     {
         long at = 0;
-        long entries = 0;
         while (at + HeaderBytes <= map.Length)
         {
             var header = map.Span(at, HeaderBytes);
             var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
             var end = at + HeaderBytes + length;
-            if (end > map.Length || StableHash.Hash64(map.Span(at + HeaderBytes, (int)length)) != BinaryPrimitives.ReadUInt64LittleEndian(header[4..]))
+            var hash = BinaryPrimitives.ReadUInt64LittleEndian(header[4..]);
+            if (length == 0 || end > map.Length || StableHash.Hash64(map.Span(at + HeaderBytes, (int)length)) != hash)
             {
-                if (end < map.Length)
+                if (end < map.Length && !IsTornTail(map, at))
                 {
                     throw new InvalidDataException($"Staging log '{FilePath}' is corrupt at byte {at}: a record fails its checksum.");
                 }
@@ -190,7 +198,7 @@ internal sealed class StagingLog : IDisposable
             var payloadStart = at + HeaderBytes;
             var payload = map.Span(payloadStart, (int)length);
             var position = Varint.TryRead(payload, out var idLength);
-            batch(Encoding.UTF8.GetString(payload.Slice(position, (int)idLength)));
+            batch(Encoding.UTF8.GetString(payload.Slice(position, (int)idLength)), hash);
             position += (int)idLength;
             position += Varint.TryRead(payload[position..], out var count);
             for (var i = 0; i < count; i++)
@@ -203,11 +211,30 @@ internal sealed class StagingLog : IDisposable
                 position += (int)valueLength;
             }
 
-            entries += count;
             at = end;
         }
 
-        EntryCount = entries;
         return at;
+    }
+
+    // A record cut short leaves its partial bytes and then nothing; a power loss may leave zeros in its place.
+    private static bool IsTornTail(MappedFile map, long at)
+    {
+        var header = map.Span(at, HeaderBytes);
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+        if (at + HeaderBytes + length >= map.Length)
+        {
+            return true;
+        }
+
+        for (var offset = at + HeaderBytes; offset < map.Length; offset += int.MaxValue / 2)
+        {
+            if (map.SpanAt(offset, int.MaxValue / 2).ContainsAnyExcept((byte)0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

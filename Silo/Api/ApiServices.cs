@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Optimus.Grains;
 using Optimus.Runtime;
 
@@ -10,6 +12,8 @@ internal static class ApiServices
     public static IServiceCollection AddOptimusApi(this IServiceCollection services)
     {
         services.AddValidatedOptions<ApiLimits>("Optimus:Api");
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiLimits>>((kestrel, limits) =>
+            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes); // every body; loads set their own
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddProblemDetails();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true); // malformed bodies become problems too

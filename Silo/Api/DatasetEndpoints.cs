@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Optimus.Grains;
 using Optimus.Grains.Loading;
@@ -46,14 +47,14 @@ internal static class DatasetEndpoints
         var grain = Dataset(grains, dataset);
         var info = await grain.Get();
         var stats = info.ActiveVersion is { } active ? (await grain.GetVersion(active)).Tables : null;
-        return Results.Ok(info.Tables.Select(t => new TableSummary(t, stats is not null && stats.TryGetValue(t, out var s) ? s.Entries : null)).ToList());
+        return Results.Ok(info.Tables.Select(t => new TableSummary(t, stats is not null && stats.TryGetValue(t, out var s) ? s.Entries : null)).ToImmutableArray());
     }
 
     private static async Task<IResult> LoadAsync(string dataset, HttpContext context, EntryWriter writer, IOptions<ApiLimits> limits)
     {
         Names.CheckName(dataset, "dataset");
         var version = Query.Required(context.Request, "version");
-        using var body = await EntryBody.ReadAsync(context.Request, limits.Value, table: null);
+        var body = await EntryBody.ReadAsync(context.Request, limits.Value, table: null);
         return await Loads.WriteAsync(context, writer, dataset, version, body);
     }
 

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
-using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Optimus.Grains;
@@ -8,47 +5,31 @@ using Optimus.Grains;
 namespace Optimus.Silo.Api;
 
 /// <summary>
-/// A load request's body, read whole into a pooled buffer and parsed without copying: each entry's value is its JSON
-/// text exactly as sent, a slice of the buffer. Every limit and rule is checked before anything is written, so a bad
-/// request changes nothing. Dispose it once the entries are written.
+/// A load request's body, read whole and parsed without copying: each entry's value is its JSON text exactly as sent,
+/// a slice of the body. Every limit and rule is checked before anything is written, so a bad request changes nothing.
+/// The body is not pooled: the slices travel to the shards by reference, and a shard may still hold them after this
+/// request has given up waiting for it.
 /// </summary>
-internal sealed class EntryBody : IDisposable
+internal sealed class EntryBody
 {
-    private byte[]? _buffer;
-
-    private EntryBody(byte[] buffer, List<(string Table, Entry Entry)> entries)
-    {
-        _buffer = buffer;
-        Entries = entries;
-    }
+    private EntryBody(List<(string Table, Entry Entry)> entries) => Entries = entries;
 
     public IReadOnlyList<(string Table, Entry Entry)> Entries { get; }
 
     /// <summary>Reads <c>[{"key","value"}]</c> (with <paramref name="table"/>) or <c>[{"table","key","value"}]</c> (without).</summary>
-    public static async Task<EntryBody> ReadAsync(HttpRequest request, ApiLimits limits, string? table)
-    {
-        var (buffer, length) = await ReadAllAsync(request, limits.MaxRequestBytes);
-        try
-        {
-            return new EntryBody(buffer, Parse(buffer.AsMemory(0, length), limits, table));
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
+    public static async Task<EntryBody> ReadAsync(HttpRequest request, ApiLimits limits, string? table) =>
+        new(Parse(await ReadAllAsync(request, limits.MaxRequestBytes), limits, table));
 
     /// <summary>Reads a body that is one JSON value (the single-entry write), checked to be valid JSON.</summary>
     public static async Task<EntryBody> ReadValueAsync(HttpRequest request, ApiLimits limits, string table, string key)
     {
-        var (buffer, length) = await ReadAllAsync(request, limits.MaxValueBytes);
+        var body = await ReadAllAsync(request, limits.MaxValueBytes);
         try
         {
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, length));
+            var reader = new Utf8JsonReader(body.Span);
             if (!reader.Read())
             {
-                throw new ProblemException(ProblemCodes.InvalidRequest, "The body must be a JSON value.");
+                throw Invalid("The body must be a JSON value.");
             }
 
             var start = (int)reader.TokenStartIndex;
@@ -56,33 +37,18 @@ internal sealed class EntryBody : IDisposable
             var end = (int)reader.BytesConsumed;
             if (reader.Read())
             {
-                throw new ProblemException(ProblemCodes.InvalidRequest, "The body must be one JSON value; something follows it.");
+                throw Invalid("The body must be one JSON value; something follows it.");
             }
 
-            return new EntryBody(buffer, [(table, new Entry(key, buffer.AsMemory(start, end - start)))]);
+            return new EntryBody([(table, new Entry(key, body[start..end]))]);
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw new ProblemException(ProblemCodes.InvalidRequest, $"The body is not valid JSON: {exception.Message}");
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
+            throw Invalid($"The body is not valid JSON: {exception.Message}");
         }
     }
 
-    public void Dispose()
-    {
-        if (_buffer is { } buffer)
-        {
-            _buffer = null;
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static async Task<(byte[] Buffer, int Length)> ReadAllAsync(HttpRequest request, long limit)
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(HttpRequest request, long limit)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -106,11 +72,9 @@ internal sealed class EntryBody : IDisposable
 
             if (result.IsCompleted)
             {
-                var length = (int)result.Buffer.Length;
-                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
-                result.Buffer.CopyTo(buffer);
+                var body = System.Buffers.BuffersExtensions.ToArray(result.Buffer);
                 reader.AdvanceTo(result.Buffer.End);
-                return (buffer, length);
+                return body;
             }
 
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
@@ -147,8 +111,9 @@ internal sealed class EntryBody : IDisposable
                 throw Invalid("Something follows the array.");
             }
         }
-        catch (JsonException exception)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a string that cannot be decoded, such as a lone surrogate escape.
             throw Invalid($"The body is not valid JSON: {exception.Message}");
         }
 

@@ -31,7 +31,7 @@ internal static class EntryEndpoints
     {
         CheckNames(dataset, table);
         var version = Query.Required(context.Request, "version");
-        using var body = await EntryBody.ReadAsync(context.Request, limits.Value, table);
+        var body = await EntryBody.ReadAsync(context.Request, limits.Value, table);
         return await Loads.WriteAsync(context, writer, dataset, version, body);
     }
 
@@ -41,7 +41,7 @@ internal static class EntryEndpoints
         var version = Query.Required(context.Request, "version");
         var key = RawKey(context);
         Names.CheckKey(key);
-        using var body = await EntryBody.ReadValueAsync(context.Request, limits.Value, table, key);
+        var body = await EntryBody.ReadValueAsync(context.Request, limits.Value, table, key);
         return await Loads.WriteAsync(context, writer, dataset, version, body);
     }
 

@@ -13,6 +13,11 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true; // the client went away: nobody to answer, and no bug of ours
+        }
+
         var (code, detail, status) = exception switch
         {
             ProblemException problem => (problem.Code, problem.Message, (int?)null),

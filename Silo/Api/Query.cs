@@ -7,9 +7,8 @@ namespace Optimus.Silo.Api;
 internal static class Query
 {
     public const int DefaultLimit = 100;
-    public const int MaxLimit = 1000;
 
-    public static int Limit(HttpRequest request) => Int(request, "limit", DefaultLimit, 1, MaxLimit);
+    public static int Limit(HttpRequest request) => Int(request, "limit", DefaultLimit, 1, Grains.Datasets.Paging.MaxLimit);
 
     public static string? Text(HttpRequest request, string name) =>
         request.Query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;

@@ -41,15 +41,16 @@ internal static class VersionEndpoints
     private static async Task<IResult> GetAsync(string version, IGrainFactory grains, VersionDirectory directory) =>
         Results.Ok(await (await DatasetOf(grains, directory, version)).GetVersion(version));
 
-    private static async Task<IResult> SaveAsync(string version, SaveRequest? body, HttpRequest request, IGrainFactory grains, VersionDirectory directory, IOptions<ApiLimits> limits)
+    private static async Task<IResult> SaveAsync(
+        string version, SaveRequest? body, HttpRequest request, IGrainFactory grains, VersionDirectory directory, IOptions<ApiLimits> limits, TimeProvider time)
     {
-        var wait = Query.Int(request, "wait", 0, 0, limits.Value.MaxSaveWaitSeconds);
+        var wait = TimeSpan.FromSeconds(Query.Int(request, "wait", 0, 0, limits.Value.MaxSaveWaitSeconds));
         var dataset = await DatasetOf(grains, directory, version);
         var info = await dataset.Save(version, body?.Expect);
-        var deadline = DateTime.UtcNow.AddSeconds(wait);
-        while (info.Status == VersionStatus.Saving && DateTime.UtcNow < deadline)
+        var started = time.GetTimestamp();
+        while (info.Status == VersionStatus.Saving && time.GetElapsedTime(started) < wait)
         {
-            await Task.Delay(SavePoll, request.HttpContext.RequestAborted);
+            await Task.Delay(SavePoll, time, request.HttpContext.RequestAborted);
             info = await dataset.GetVersion(version);
         }
 

@@ -15,24 +15,38 @@ public sealed class StagingLogTests : IDisposable
     internal static ImmutableArray<Entry> Entries(params (string Key, string Value)[] entries) =>
         [.. entries.Select(e => new Entry(e.Key, Encoding.UTF8.GetBytes(e.Value)))];
 
+    private static string? Text(byte[]? value) => value is null ? null : Encoding.UTF8.GetString(value);
+
     [Fact]
-    public void Batches_SurviveReopening_WithTheirIds()
+    public void Batches_SurviveReopening_AndTheirIdsAreRemembered()
     {
         var path = _temp.File("shard.staging");
         using (var log = StagingLog.Open(path))
         {
-            log.Append("b1", Entries(("a", "1"), ("b", "2")));
-            log.Append("b2", Entries(("c", "3")));
+            Assert.Equal(AppendOutcome.Appended, log.Append("b1", Entries(("a", "1"), ("b", "2"))));
+            Assert.Equal(AppendOutcome.Appended, log.Append("b2", Entries(("c", "3"))));
         }
 
         using var reopened = StagingLog.Open(path);
 
-        Assert.True(reopened.Contains("b1"));
-        Assert.True(reopened.Contains("b2"));
-        Assert.False(reopened.Contains("b3"));
-        Assert.Equal(2, reopened.BatchCount);
-        Assert.Equal(3, reopened.EntryCount);
-        Assert.Equal("3", Encoding.UTF8.GetString(reopened.Read("c")!));
+        Assert.Equal(AppendOutcome.Duplicate, reopened.Append("b1", Entries(("a", "1"), ("b", "2"))));
+        Assert.Equal(AppendOutcome.Conflict, reopened.Append("b2", Entries(("c", "three"))));
+        Assert.Equal("3", Text(reopened.Read("c")));
+        Assert.Equal("1", Text(reopened.Read("a")));
+    }
+
+    [Fact]
+    public void RefusedBatches_WriteNothing()
+    {
+        var path = _temp.File("shard.staging");
+        using var log = StagingLog.Open(path);
+        log.Append("b1", Entries(("a", "1")));
+        var length = new FileInfo(path).Length;
+
+        log.Append("b1", Entries(("a", "1")));
+        log.Append("b1", Entries(("a", "other")));
+
+        Assert.Equal(length, new FileInfo(path).Length);
     }
 
     [Fact]
@@ -53,15 +67,33 @@ public sealed class StagingLogTests : IDisposable
 
         using (var log = StagingLog.Open(path))
         {
-            Assert.True(log.Contains("b1"));
-            Assert.False(log.Contains("b2"));
             Assert.Null(log.Read("b"));
-            log.Append("b2", Entries(("b", "two")));
+            Assert.Equal(AppendOutcome.Appended, log.Append("b2", Entries(("b", "two")))); // b2 was never acknowledged
         }
 
         using var again = StagingLog.Open(path);
-        Assert.Equal("two", Encoding.UTF8.GetString(again.Read("b")!));
-        Assert.Equal(2, again.EntryCount);
+        Assert.Equal("two", Text(again.Read("b")));
+        Assert.Equal("1", Text(again.Read("a")));
+    }
+
+    [Fact]
+    public void ZerosLeftByAPowerLoss_AreATornTail()
+    {
+        var path = _temp.File("shard.staging");
+        using (var log = StagingLog.Open(path))
+        {
+            log.Append("b1", Entries(("a", "1")));
+        }
+
+        using (var file = new FileStream(path, FileMode.Append))
+        {
+            file.Write(new byte[4096]); // the file grew, its new blocks never got their data
+        }
+
+        using var reopened = StagingLog.Open(path);
+        Assert.Equal("1", Text(reopened.Read("a")));
+        Assert.Equal(AppendOutcome.Appended, reopened.Append("b2", Entries(("b", "2"))));
+        Assert.Equal("2", Text(reopened.Read("b")));
     }
 
     [Fact]
@@ -86,12 +118,12 @@ public sealed class StagingLogTests : IDisposable
     {
         using var log = StagingLog.Open(_temp.File("shard.staging"));
         log.Append("b1", Entries(("k", "\"first\"")));
-        Assert.Equal("\"first\"", Encoding.UTF8.GetString(log.Read("k")!));
+        Assert.Equal("\"first\"", Text(log.Read("k")));
 
         log.Append("b2", Entries(("k", "\"second\""), ("other", "1")));
 
-        Assert.Equal("\"second\"", Encoding.UTF8.GetString(log.Read("k")!));
-        Assert.Equal("1", Encoding.UTF8.GetString(log.Read("other")!));
+        Assert.Equal("\"second\"", Text(log.Read("k")));
+        Assert.Equal("1", Text(log.Read("other")));
         Assert.Null(log.Read("missing"));
     }
 }

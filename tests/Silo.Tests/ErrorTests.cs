@@ -36,7 +36,10 @@ public sealed class ErrorTests(SiloFixture fixture) : IClassFixture<SiloFixture>
         foreach (var version in versions)
         {
             state.Append((await Api.GetJsonAsync($"/v1/versions/{version}")).GetRawText());
-            state.Append((await Api.GetAsync(dataset, "t", "a", version)).Body).Append((await Api.GetAsync(dataset, "t", "b", version)).Body);
+            foreach (var key in new[] { "a", "b", "c", "d" }) // a, b as set up; c, d as the bad requests try to write
+            {
+                state.Append((await Api.GetAsync(dataset, "t", key, version)).Body);
+            }
         }
 
         return state.ToString();
@@ -61,6 +64,9 @@ public sealed class ErrorTests(SiloFixture fixture) : IClassFixture<SiloFixture>
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries?version={draft}", "[{\"key\":\"c\",\"value\":3},{\"key\":\"d\"}]"), HttpStatusCode.BadRequest, "invalid-request");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries?version={draft}", "[{\"key\":\"c\",\"value\":3,\"valeu\":4}]"), HttpStatusCode.BadRequest, "invalid-request");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries?version={draft}", "[{\"key\":\"c\",\"value\":tru}]"), HttpStatusCode.BadRequest, "invalid-request");
+        await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries?version={draft}", "[{\"key\":\"c\",\"value\":1},{\"key\":\"\\ud800\",\"value\":1}]"), HttpStatusCode.BadRequest, "invalid-request");
+        await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries/d?version={draft}", "{\"a\":"), HttpStatusCode.BadRequest, "invalid-request");
+        await AssertProblemAndUnchangedAsync(dataset, versions, () => Http.PostAsJsonAsync($"/v1/versions/{draft}/discard", new { reason = new string('r', 1025) }), HttpStatusCode.BadRequest, "invalid-request");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries?version={draft}", $"[{{\"key\":\"{new string('k', 1025)}\",\"value\":1}}]"), HttpStatusCode.BadRequest, "invalid-request");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries", "[]"), HttpStatusCode.BadRequest, "invalid-request");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Http.GetAsync(new Uri($"/v1/versions?dataset={dataset}&limit=0", UriKind.Relative)), HttpStatusCode.BadRequest, "invalid-request");
@@ -122,6 +128,7 @@ public sealed class ErrorTests(SiloFixture fixture) : IClassFixture<SiloFixture>
         var (other, otherPublished, _) = await SetUpAsync();
         string[] versions = [published, draft];
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Http.GetAsync(new Uri($"/v1/versions/{dataset}@99", UriKind.Relative)), HttpStatusCode.NotFound, "version-not-found");
+        await AssertProblemAndUnchangedAsync(dataset, versions, () => Http.GetAsync(new Uri("/v1/versions/not-a-version", UriKind.Relative)), HttpStatusCode.NotFound, "version-not-found");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/t/entries/a?version={dataset}@99", UriKind.Relative)), HttpStatusCode.NotFound, "version-not-found");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Api.PostRawAsync($"/v1/datasets/{dataset}/tables/t/entries?version={otherPublished}", "[{\"key\":\"c\",\"value\":1}]"), HttpStatusCode.BadRequest, "version-dataset-mismatch");
         await AssertProblemAndUnchangedAsync(dataset, versions, () => Http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/t/entries/a?version={otherPublished}", UriKind.Relative)), HttpStatusCode.BadRequest, "version-dataset-mismatch");

@@ -32,17 +32,80 @@ public sealed class LoadingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
     }
 
     [Fact]
-    public async Task RetriedBatchId_IsCountedOnce()
+    public async Task RetriedBatchId_IsCountedOnce_AndDoesNotUndoALaterBatch()
     {
         var (dataset, version) = await DraftAsync();
-        var entries = Enumerable.Range(0, 100).Select(i => ($"k{i}", $"{i}")).ToList();
+        var entries = Enumerable.Range(0, 100).Select(i => ($"k{i}", "1")).ToList();
 
         Assert.Equal(100, await Api.LoadAsync(dataset, "t", version, entries, batchId: "batch-1"));
-        Assert.Equal(0, await Api.LoadAsync(dataset, "t", version, entries, batchId: "batch-1"));
+        Assert.Equal(100, await Api.LoadAsync(dataset, "t", version, entries.Select(e => (e.Item1, "2")), batchId: "batch-2"));
+        Assert.Equal(0, await Api.LoadAsync(dataset, "t", version, entries, batchId: "batch-1")); // a late retry of batch-1
         Assert.Equal(100, await Api.LoadAsync(dataset, "u", version, entries, batchId: "batch-1")); // another table: other shards
 
         var saved = await Api.SaveAsync(version);
         Assert.Equal(100, saved.GetProperty("tables").GetProperty("t").GetProperty("entries").GetInt64());
+        Assert.Equal("2", (await Api.GetAsync(dataset, "t", "k7", version)).Body); // batch-1 was not applied again over batch-2
+    }
+
+    [Fact]
+    public async Task ReusedBatchId_WithOtherEntries_IsRefused_AndChangesNothing()
+    {
+        var (dataset, version) = await DraftAsync();
+        await Api.LoadAsync(dataset, "t", version, [("a", "1")], batchId: "batch-1");
+
+        using var reused = await Api.PostEntriesAsync(dataset, "t", version, [("a", "99")], batchId: "batch-1");
+        Assert.Contains("was used before", await OptimusApi.ExpectProblemAsync(reused, HttpStatusCode.BadRequest, "invalid-request"), StringComparison.Ordinal);
+        Assert.Equal("1", (await Api.GetAsync(dataset, "t", "a", version)).Body);
+    }
+
+    [Fact]
+    public async Task LoadsAfterTheSaveAnswered_AreRefused_AndEveryLoadIsWhollyInOrWhollyOut()
+    {
+        var dataset = OptimusApi.NewName();
+        await Api.CreateDatasetAsync(dataset, ["t", "u"]);
+        var version = await Api.CreateVersionAsync(dataset, expectedEntries: 1_000_000); // 16 shards: every request spans them
+        const int Requests = 60;
+        var outcomes = new HttpStatusCode[Requests];
+        var loads = Enumerable.Range(0, Requests).Select(async r =>
+        {
+            await Task.Delay(r * 3);
+            using var response = await Api.PostEntriesAsync(dataset, "t", version, Enumerable.Range(0, 64).Select(i => ($"r{r}-{i}", $"{r}")));
+            outcomes[r] = response.StatusCode;
+        }).ToList();
+
+        await Task.Delay(60);
+        using (var save = await Api.Http.PostAsync(new Uri($"/v1/versions/{version}/save", UriKind.Relative), null))
+        {
+            Assert.True(save.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await save.Content.ReadAsStringAsync());
+        }
+
+        using (var late = await Api.PostEntriesAsync(dataset, "t", version, [("late", "1")]))
+        {
+            await OptimusApi.ExpectProblemAsync(late, HttpStatusCode.Conflict, "version-not-writable");
+        }
+
+        await Task.WhenAll(loads);
+        var saved = await Api.GetJsonAsync($"/v1/versions/{version}");
+        for (var i = 0; i < 600 && saved.GetProperty("status").GetString() == "SAVING"; i++)
+        {
+            await Task.Delay(50);
+            saved = await Api.GetJsonAsync($"/v1/versions/{version}");
+        }
+
+        Assert.Equal("SAVED", saved.GetProperty("status").GetString());
+        Assert.All(outcomes, o => Assert.True(o is HttpStatusCode.OK or HttpStatusCode.Conflict, $"a load answered {o}"));
+        Assert.Contains(HttpStatusCode.OK, outcomes);
+        Assert.Contains(HttpStatusCode.Conflict, outcomes);
+
+        for (var r = 0; r < Requests; r++)
+        {
+            var (body, _, _) = await Api.GetManyAsync(dataset, "t", Enumerable.Range(0, 64).Select(i => $"r{r}-{i}"), version);
+            var found = body.GetProperty("found").EnumerateObject().Count();
+            Assert.Equal(outcomes[r] == HttpStatusCode.OK ? 64 : 0, found);
+        }
+
+        var accepted = outcomes.Count(o => o == HttpStatusCode.OK) * 64;
+        Assert.Equal(accepted, saved.GetProperty("tables").GetProperty("t").GetProperty("entries").GetInt64());
     }
 
     [Fact]

@@ -6,12 +6,22 @@ namespace Optimus.Silo.Tests;
 /// <summary>The janitor: pruned and discarded versions lose their files, abandoned drafts fail.</summary>
 public sealed class RetentionTests
 {
-    private static readonly Dictionary<string, string> FastJanitor = new()
+    private static Dictionary<string, string> FastJanitor(string draftTimeout) => new()
     {
         ["Optimus__Service__JanitorPeriod"] = "00:00:01",
         ["Optimus__Reminders__MinimumReminderPeriod"] = "00:00:01",
-        ["Optimus__Service__DraftTimeout"] = "00:00:03",
+        ["Optimus__Service__DraftTimeout"] = draftTimeout,
     };
+
+    private static async Task WaitUntilGoneAsync(string directory)
+    {
+        for (var i = 0; i < 300 && Directory.Exists(directory); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(Directory.Exists(directory), $"{directory} is still there");
+    }
 
     private static long SizeOf(string directory) =>
         Directory.Exists(directory) ? new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : 0;
@@ -35,7 +45,7 @@ public sealed class RetentionTests
     [Fact]
     public async Task PrunedVersions_LoseTheirFiles_SoDiskUseGoesDown()
     {
-        await using var silo = await SiloProcess.StartAsync(environment: FastJanitor);
+        await using var silo = await SiloProcess.StartAsync(environment: FastJanitor("01:00:00"));
         var api = silo.Api;
         var dataset = OptimusApi.NewName();
         await api.CreateDatasetAsync(dataset, ["t"], keepVersions: 1);
@@ -55,13 +65,7 @@ public sealed class RetentionTests
 
         // Kept: the active v1 and the newest saved v3. v2 goes, and its files with it.
         await WaitForStatusAsync(api, ids[1], "DISCARDED");
-        var pruned = Path.Combine(versionsDirectory, ids[1]);
-        for (var i = 0; i < 100 && Directory.Exists(pruned); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.False(Directory.Exists(pruned));
+        await WaitUntilGoneAsync(Path.Combine(versionsDirectory, ids[1]));
         var kept = SizeOf(Path.Combine(versionsDirectory, ids[0])) + SizeOf(Path.Combine(versionsDirectory, ids[2]));
         Assert.True(kept > 0);
         Assert.Equal(kept, SizeOf(versionsDirectory));
@@ -76,7 +80,7 @@ public sealed class RetentionTests
     [Fact]
     public async Task DiscardedAndAbandonedDrafts_LoseTheirFiles()
     {
-        await using var silo = await SiloProcess.StartAsync(environment: FastJanitor);
+        await using var silo = await SiloProcess.StartAsync(environment: FastJanitor("00:00:03"));
         var api = silo.Api;
         var dataset = OptimusApi.NewName();
         await api.CreateDatasetAsync(dataset, ["t"]);
@@ -91,19 +95,14 @@ public sealed class RetentionTests
             Assert.Equal(("DISCARDED", "wrong input file"), (info.GetProperty("status").GetString(), info.GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString()));
         }
 
-        Assert.False(Directory.Exists(Path.Combine(silo.DataDirectory, "versions", discarded)));
         using (var late = await api.PostEntriesAsync(dataset, "t", discarded, [("k2", "1")]))
         {
             await OptimusApi.ExpectProblemAsync(late, HttpStatusCode.Conflict, "version-not-writable");
         }
 
+        await WaitUntilGoneAsync(Path.Combine(silo.DataDirectory, "versions", discarded));
         await WaitForStatusAsync(api, abandoned, "FAILED");
-        for (var i = 0; i < 100 && Directory.Exists(Path.Combine(silo.DataDirectory, "versions", abandoned)); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.False(Directory.Exists(Path.Combine(silo.DataDirectory, "versions", abandoned)));
+        await WaitUntilGoneAsync(Path.Combine(silo.DataDirectory, "versions", abandoned));
         Assert.Contains("abandoned", (await api.GetJsonAsync($"/v1/versions/{abandoned}")).GetProperty("history").EnumerateArray().Last().GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 }
