@@ -17,5 +17,6 @@ builder.UseOptimusSilo(silo => silo
 builder.Services.AddOptimusApi();
 
 var app = builder.Build();
+app.Services.GetRequiredService<Optimus.Silo.Metrics.PrometheusExporter>(); // listening from the start, not from the first scrape
 app.MapOptimusApi();
 app.Run();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Optimus.Grains.Diagnostics;
 using Optimus.Grains.Routing;
 using Optimus.Runtime;
 
@@ -12,6 +13,7 @@ namespace Optimus.Grains.Datasets;
 internal sealed class DatasetGrain(
     [PersistentState("dataset")] IPersistentState<DatasetState> state,
     ActiveVersionCache activeVersions,
+    OptimusMetrics metrics,
     TimeProvider time) : Grain, IDatasetGrain
 {
     private const int MaxTables = 64;
@@ -220,6 +222,7 @@ internal sealed class DatasetGrain(
         }
 
         await SetActiveAsync(record.Id);
+        metrics.Moved(Name, "publish");
         return record.ToInfo(Name);
     }
 
@@ -244,6 +247,7 @@ internal sealed class DatasetGrain(
         previous.Move(VersionStatus.Published, now, $"rollback from {current}");
         history.RemoveAt(history.Count - 1);
         await SetActiveAsync(previous.Id);
+        metrics.Moved(Name, "rollback");
         return previous.ToInfo(Name);
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Optimus.Grains.Diagnostics;
 using Optimus.Grains.Hosting;
 using Optimus.Grains.Loading;
 using Optimus.Grains.Routing;
@@ -26,6 +27,7 @@ public static class OptimusSiloBuilderExtensions
 
         silo.Services.Configure<SerializationOptions>(o => o.TypeInfoResolvers.Add(OptimusJsonContext.Default));
         silo.Services.AddSingleton<ShardFiles>();
+        silo.Services.AddSingleton<OptimusMetrics>();
         silo.Services.AddSingleton<ActiveVersionCache>();
         silo.Services.AddSingleton<VersionDirectory>();
         silo.Services.AddSingleton<EntryWriter>();

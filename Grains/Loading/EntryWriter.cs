@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Optimus.Grains.Diagnostics;
 using Optimus.Grains.Routing;
 using Optimus.Runtime;
 
@@ -10,7 +11,7 @@ namespace Optimus.Grains.Loading;
 /// table and shard, and sends each shard its part as one batch, in parallel. A shard acknowledges its batch once it is
 /// on disk and ignores a batch id it has seen, so a retried request with the same batch id adds nothing twice.
 /// </summary>
-internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grains)
+internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grains, OptimusMetrics metrics)
 {
     /// <summary>Writes <paramref name="entries"/> (table, entry) and returns how many were new.</summary>
     public async Task<int> WriteAsync(string dataset, string version, string batchId, IReadOnlyList<(string Table, Entry Entry)> entries)
@@ -39,9 +40,10 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
         await admission.AdmitLoad();
         try
         {
-            var accepted = await Task.WhenAll(batches.Select(pair =>
-                grains.GetGrain<IEntryShardGrain>(layout.ShardKey(pair.Key.Table, pair.Key.Shard)).AddBatch(batchId, pair.Value.ToImmutable())));
-            return accepted.Sum();
+            var accepted = (await Task.WhenAll(batches.Select(pair =>
+                grains.GetGrain<IEntryShardGrain>(layout.ShardKey(pair.Key.Table, pair.Key.Shard)).AddBatch(batchId, pair.Value.ToImmutable())))).Sum();
+            metrics.Written(dataset, accepted);
+            return accepted;
         }
         finally
         {

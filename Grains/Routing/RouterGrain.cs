@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Optimus.Grains.Diagnostics;
 using Optimus.Runtime;
 
 namespace Optimus.Grains.Routing;
@@ -9,13 +10,14 @@ namespace Optimus.Grains.Routing;
 /// mixes versions.
 /// </summary>
 [StatelessWorker]
-internal sealed class RouterGrain(VersionDirectory directory) : Grain, IRouterGrain
+internal sealed class RouterGrain(VersionDirectory directory, OptimusMetrics metrics) : Grain, IRouterGrain
 {
     public async Task<EntryRead> Get(string dataset, string table, string key, string? version)
     {
         Names.CheckKey(key);
         var (layout, active) = await ResolveAsync(dataset, table, version);
         var value = await Shard(layout, table, layout.ShardOf(key)).Get(key);
+        metrics.Read(dataset, value is null ? 0 : 1, value is null ? 1 : 0);
         return new EntryRead(layout.Id, active, value);
     }
 
@@ -48,6 +50,8 @@ internal sealed class RouterGrain(VersionDirectory directory) : Grain, IRouterGr
                 values[pair.Value[j]] = found[j];
             }
         }));
+        var found = values.Count(v => v is not null);
+        metrics.Read(dataset, found, values.Length - found);
         return new EntriesRead(layout.Id, active, [.. values]);
     }
 

@@ -217,8 +217,17 @@ internal sealed partial class ActivationData
             else
             {
                 var method = message.Method!;
+                var metrics = _catalog.Metrics.Enabled ? _catalog.Metrics : null;
+                var started = metrics is null ? 0 : Time.GetTimestamp();
                 RequestContextData.EnterRequest(message, GrainId, method.Name);
-                response = Response.FromValue(await InvokeAsync(method, (object?[])message.Body!));
+                try
+                {
+                    response = Response.FromValue(await InvokeAsync(method, (object?[])message.Body!));
+                }
+                finally
+                {
+                    metrics?.RecordCall(GrainId.Type, method.Name, Time.GetElapsedTime(started), response is not null);
+                }
             }
         }
 #pragma warning disable CA1031 // a grain's exception goes back to its caller, whatever it is

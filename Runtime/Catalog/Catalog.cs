@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+using Optimus.Runtime.Diagnostics;
 using Optimus.Runtime.Hosting;
 using Optimus.Runtime.Messaging;
 
@@ -29,9 +31,11 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         IEnumerable<IIncomingGrainCallFilter> filters,
         IOptions<GrainCollectionOptions> options,
         IServiceProvider services,
+        IMeterFactory meters,
         TimeProvider time,
         ILogger<Catalog> logger)
     {
+        Metrics = new SiloMetrics(meters, () => _activations.Count);
         _manifest = manifest;
         _collector = collector;
         Activator = activator;
@@ -56,6 +60,8 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
     public TimeProvider Time { get; }
 
     public ILogger Logger { get; }
+
+    public SiloMetrics Metrics { get; }
 
     /// <summary>Cancelled once the silo has deactivated everything on shutdown.</summary>
     public CancellationToken StoppingToken => _stopping.Token;
@@ -229,7 +235,11 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
         return done;
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        Metrics.Dispose();
+    }
 
     private (IActivationTarget Target, ActivationData? Created) GetOrCreate(GrainId grainId)
     {

@@ -28,6 +28,7 @@ internal static class SiloServices
         services.AddValidatedOptions<SqliteStorageOptions>("Optimus:Sqlite");
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddSingleton<LocalSilo>();
         services.AddSingleton<ILocalSilo>(sp => sp.GetRequiredService<LocalSilo>());
         services.AddSingleton<InterfaceRegistry>();

@@ -23,6 +23,7 @@ internal static class ApiServices
             o.SerializerOptions.TypeInfoResolverChain.Insert(1, SiloJsonContext.Default);
         });
         services.AddOpenApi();
+        services.AddSingleton<Metrics.PrometheusExporter>();
         return services;
     }
 
@@ -34,6 +35,7 @@ internal static class ApiServices
             ? Results.Text("ready")
             : Results.Text($"silo is {silo.Status}", statusCode: StatusCodes.Status503ServiceUnavailable)).WithTags("Service");
         app.MapOpenApi();
+        app.MapGet("/metrics", (Metrics.PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4")).WithTags("Service");
         app.MapDatasets();
         app.MapVersions();
         app.MapEntries();

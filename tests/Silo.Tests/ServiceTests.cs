@@ -35,6 +35,31 @@ public sealed class ServiceTests
     }
 
     [Fact]
+    public async Task Metrics_CountGrainCallsEntriesReadsAndPublishes_InPrometheusText()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+        var dataset = OptimusApi.NewName();
+        await silo.Api.CreateDatasetAsync(dataset, ["t"]);
+        var version = await silo.Api.CreateVersionAsync(dataset);
+        await silo.Api.LoadAsync(dataset, "t", version, [("a", "1"), ("b", "2")]);
+        await silo.Api.SaveAsync(version);
+        await silo.Api.PublishAsync(version);
+        await silo.Api.GetManyAsync(dataset, "t", ["a", "b", "zzz"]);
+
+        using var response = await silo.Http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("# TYPE optimus_grain_calls_seconds summary", text, StringComparison.Ordinal);
+        Assert.Contains("optimus_grain_calls_seconds_count{grain_type=\"dataset\",method=\"IDatasetGrain.Create\",outcome=\"ok\"} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"optimus_entries_written_total{{dataset=\"{dataset}\"}} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains($"optimus_keys_read_total{{dataset=\"{dataset}\",outcome=\"found\"}} 2\n", text, StringComparison.Ordinal);
+        Assert.Contains($"optimus_keys_read_total{{dataset=\"{dataset}\",outcome=\"missing\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Contains($"optimus_pointer_moves_total{{dataset=\"{dataset}\",kind=\"publish\"}} 1\n", text, StringComparison.Ordinal);
+        Assert.Matches("optimus_activations [1-9][0-9]*\n", text);
+    }
+
+    [Fact]
     public async Task Service_StopsGracefully_OnSigterm()
     {
         await using var silo = await SiloProcess.StartAsync();
