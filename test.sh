@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test of the solution and ends with one line: "N passed, N failed[, N skipped]".
-# Installs what the tests need when it is missing; today that is only the .NET SDK, which the machine has
-# (SQLite comes as a NuGet package). Part 2 adds PostgreSQL here.
+# Installs what the tests need when it is missing: Debian's postgresql package (the tests start throwaway servers
+# from its binaries; set OPTIMUS_TEST_POSTGRES to a connection string to use an existing server instead).
+# SQLite comes as a NuGet package; the .NET 10 SDK must be on the machine.
 set -uo pipefail
 cd "$(dirname "$0")"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET 10 SDK is required (dotnet was not found on PATH)" >&2
   exit 2
+fi
+
+if [ -z "${OPTIMUS_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "test.sh: installing PostgreSQL (Debian's postgresql package) for the tests" >&2
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql >/dev/null \
+    || { echo "test.sh: could not install postgresql" >&2; exit 2; }
 fi
 
 log=$(mktemp)

@@ -1,5 +1,6 @@
 using Optimus.Runtime.Persistence;
 using Optimus.Runtime.Tests.Support;
+using Xunit;
 
 namespace Optimus.Runtime.Tests.Conformance;
 
@@ -15,4 +16,11 @@ public sealed class SqliteGrainStorageConformance : GrainStorageConformance, IDi
     protected override Task<IGrainStorage> CreateStorageAsync() => Task.FromResult<IGrainStorage>(new SqliteGrainStorage(_sqlite.Database));
 
     public void Dispose() => _sqlite.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresGrainStorageConformance(PostgresFixture postgres) : GrainStorageConformance
+{
+    protected override async Task<IGrainStorage> CreateStorageAsync() =>
+        new PostgresGrainStorage(new PostgresDatabase(new PostgresStorageOptions { ConnectionString = await postgres.Server.CreateDatabaseAsync() }));
 }

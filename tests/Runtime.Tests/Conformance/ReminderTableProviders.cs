@@ -1,5 +1,7 @@
 using Optimus.Runtime.Reminders;
+using Optimus.Runtime.Persistence;
 using Optimus.Runtime.Tests.Support;
+using Xunit;
 
 namespace Optimus.Runtime.Tests.Conformance;
 
@@ -15,4 +17,11 @@ public sealed class SqliteReminderTableConformance : ReminderTableConformance, I
     protected override Task<IReminderTable> CreateTableAsync() => Task.FromResult<IReminderTable>(new SqliteReminderTable(_sqlite.Database));
 
     public void Dispose() => _sqlite.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresReminderTableConformance(PostgresFixture postgres) : ReminderTableConformance
+{
+    protected override async Task<IReminderTable> CreateTableAsync() =>
+        new PostgresReminderTable(new PostgresDatabase(new PostgresStorageOptions { ConnectionString = await postgres.Server.CreateDatabaseAsync() }));
 }
