@@ -60,7 +60,7 @@ internal sealed class GrainActivator(IServiceProvider services, GrainCodec codec
             }
 
             var storage = services.GetKeyedService<IGrainStorage>(state.StorageName) ?? throw new InvalidOperationException(
-                $"{grainType}: no grain storage named '{state.StorageName}' is configured; add one with AddSqliteGrainStorage or AddMemoryGrainStorage.");
+                $"{grainType}: no grain storage named '{state.StorageName}' is configured; add one with AddSqliteGrainStorage, AddPostgresGrainStorage or AddMemoryGrainStorage.");
             var create = typeof(GrainActivator).GetMethod(nameof(CreateState), BindingFlags.NonPublic | BindingFlags.Static)!
                 .MakeGenericMethod(type.GetGenericArguments()[0])
                 .CreateDelegate<Func<ActivationData, string, IGrainStorage, GrainCodec, object>>();

@@ -59,7 +59,7 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         AddSqliteDatabase(builder.Services);
-        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new SqlGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         return builder;
     }
 
@@ -68,7 +68,36 @@ public static class SiloBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         AddSqliteDatabase(builder.Services);
-        builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new SqliteReminderTable(sp.GetRequiredService<SqliteDatabase>())));
+        builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new SqlReminderTable(sp.GetRequiredService<SqliteDatabase>())));
+        return builder;
+    }
+
+    /// <summary>
+    /// The cluster store: grain state (storage "Default") and reminders in the PostgreSQL database of
+    /// <paramref name="connectionString"/>.
+    /// </summary>
+    public static ISiloBuilder UsePostgres(this ISiloBuilder builder, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        builder.Configure<PostgresStorageOptions>(o => o.ConnectionString = connectionString);
+        return builder.AddPostgresGrainStorage().UsePostgresReminders();
+    }
+
+    /// <summary>Grain state in the PostgreSQL database of <see cref="PostgresStorageOptions"/>, under the storage name <paramref name="name"/>.</summary>
+    public static ISiloBuilder AddPostgresGrainStorage(this ISiloBuilder builder, string name = PersistentStateAttribute.DefaultStorage)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddPostgresDatabase(builder.Services);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new SqlGrainStorage(sp.GetRequiredService<PostgresDatabase>()));
+        return builder;
+    }
+
+    /// <summary>Reminders in the PostgreSQL database of <see cref="PostgresStorageOptions"/>.</summary>
+    public static ISiloBuilder UsePostgresReminders(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddPostgresDatabase(builder.Services);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new SqlReminderTable(sp.GetRequiredService<PostgresDatabase>())));
         return builder;
     }
 
@@ -90,4 +119,15 @@ public static class SiloBuilderExtensions
 
     private static void AddSqliteDatabase(IServiceCollection services) =>
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+
+    private static void AddPostgresDatabase(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
+        {
+            return;
+        }
+
+        services.AddValidatedOptions<PostgresStorageOptions>("Optimus:Postgres");
+        services.TryAddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
+    }
 }

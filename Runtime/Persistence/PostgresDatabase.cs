@@ -1,47 +1,29 @@
-using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Net.Sockets;
 using Npgsql;
 
 namespace Optimus.Runtime.Persistence;
 
-/// <summary>
-/// Connections to the cluster's PostgreSQL database: creates each provider's schema once per process and turns a
-/// database that cannot be reached into a <see cref="StorageUnavailableException"/> (nothing changed; retry).
-/// </summary>
-internal sealed class PostgresDatabase : IAsyncDisposable
+/// <summary>The cluster's PostgreSQL database; a server that cannot be reached is unavailable.</summary>
+internal sealed class PostgresDatabase(PostgresStorageOptions options) : SqlDatabase, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _schemas = new(StringComparer.Ordinal);
-    private readonly NpgsqlDataSource _source;
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.ConnectionString);
 
-    public PostgresDatabase(PostgresStorageOptions options) => _source = NpgsqlDataSource.Create(options.ConnectionString);
+    protected override string Name => "PostgreSQL";
 
-    /// <summary>Runs <paramref name="work"/> on a connection, creating <paramref name="schema"/> first, once per process.</summary>
-    public async Task<T> RunAsync<T>(string schema, Func<NpgsqlConnection, Task<T>> work, CancellationToken cancellationToken)
-    {
-        var ready = _schemas.GetOrAdd(schema, ddl => new Lazy<Task>(() => ExecuteAsync(ddl)));
-        try
-        {
-            await ready.Value.WaitAsync(cancellationToken);
-            await using var connection = await _source.OpenConnectionAsync(cancellationToken);
-            return await work(connection);
-        }
-        catch when (ready.Value.IsFaulted)
-        {
-            _schemas.TryRemove(KeyValuePair.Create(schema, ready)); // let the next caller try again
-            throw;
-        }
-        catch (NpgsqlException exception) when (exception.IsTransient || exception.InnerException is SocketException or TimeoutException)
-        {
-            throw new StorageUnavailableException($"PostgreSQL cannot be reached: {exception.Message} Retry.", exception);
-        }
-    }
+    protected override string Blob => "BYTEA";
+
+    protected override string Int64 => "BIGINT";
+
+    protected override string TableOptions => "";
+
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        await connection.BeginTransactionAsync(cancellationToken); // row locks taken by the conditional UPDATEs serialise writers
 
     public ValueTask DisposeAsync() => _source.DisposeAsync();
 
-    private async Task ExecuteAsync(string ddl)
-    {
-        await using var connection = await _source.OpenConnectionAsync();
-        await using var command = new NpgsqlCommand(ddl, connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _source.OpenConnectionAsync(cancellationToken);
+
+    protected override bool IsUnavailable(Exception exception) =>
+        exception is NpgsqlException npgsql && (npgsql.IsTransient || npgsql.InnerException is SocketException or TimeoutException);
 }

@@ -71,7 +71,7 @@ public sealed class TestCluster : IAsyncDisposable
 
         _host = null;
         await host.StopAsync();
-        host.Dispose();
+        await DisposeAsync(host);
     }
 
     /// <summary>Stops the silo gracefully and starts a new one (a new generation) over the same storage.</summary>
@@ -93,6 +93,18 @@ public sealed class TestCluster : IAsyncDisposable
     {
         var id = grain is GrainReference reference ? reference.GrainId : throw new ArgumentException("Pass a grain reference.", nameof(grain));
         return [.. Services.GetRequiredService<Catalog.Catalog>().Find(id).Select(a => a.Id)];
+    }
+
+    private static async ValueTask DisposeAsync(IHost host)
+    {
+        if (host is IAsyncDisposable asynchronous)
+        {
+            await asynchronous.DisposeAsync(); // some services (the PostgreSQL data source) only dispose asynchronously
+        }
+        else
+        {
+            host.Dispose();
+        }
     }
 
     /// <inheritdoc/>

@@ -20,7 +20,7 @@ public sealed class SqliteBusyTests : IDisposable
     public async Task BusyStore_IsUnavailable_AndTheWriteLandsOnRetry()
     {
         var path = Path.Combine(_directory, "busy.db");
-        var storage = new SqliteGrainStorage(new SqliteDatabase(new SqliteStorageOptions { DataSource = path, BusyTimeout = TimeSpan.FromSeconds(1) }));
+        var storage = new SqlGrainStorage(new SqliteDatabase(new SqliteStorageOptions { DataSource = path, BusyTimeout = TimeSpan.FromSeconds(1) }));
         var grain = new GrainId("kit", "busy");
         await storage.WriteAsync("state", grain, Encoding.UTF8.GetBytes("before"), null, default); // creates the schema
 

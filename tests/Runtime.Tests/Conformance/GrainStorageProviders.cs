@@ -13,7 +13,7 @@ public sealed class SqliteGrainStorageConformance : GrainStorageConformance, IDi
 {
     private readonly TempSqlite _sqlite = new();
 
-    protected override Task<IGrainStorage> CreateStorageAsync() => Task.FromResult<IGrainStorage>(new SqliteGrainStorage(_sqlite.Database));
+    protected override Task<IGrainStorage> CreateStorageAsync() => Task.FromResult<IGrainStorage>(new SqlGrainStorage(_sqlite.Database));
 
     public void Dispose() => _sqlite.Dispose();
 }
@@ -22,5 +22,5 @@ public sealed class SqliteGrainStorageConformance : GrainStorageConformance, IDi
 public sealed class PostgresGrainStorageConformance(PostgresFixture postgres) : GrainStorageConformance
 {
     protected override async Task<IGrainStorage> CreateStorageAsync() =>
-        new PostgresGrainStorage(new PostgresDatabase(new PostgresStorageOptions { ConnectionString = await postgres.Server.CreateDatabaseAsync() }));
+        new SqlGrainStorage(new PostgresDatabase(new PostgresStorageOptions { ConnectionString = await postgres.Server.CreateDatabaseAsync() }));
 }

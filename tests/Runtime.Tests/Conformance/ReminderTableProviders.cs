@@ -14,7 +14,7 @@ public sealed class SqliteReminderTableConformance : ReminderTableConformance, I
 {
     private readonly TempSqlite _sqlite = new();
 
-    protected override Task<IReminderTable> CreateTableAsync() => Task.FromResult<IReminderTable>(new SqliteReminderTable(_sqlite.Database));
+    protected override Task<IReminderTable> CreateTableAsync() => Task.FromResult<IReminderTable>(new SqlReminderTable(_sqlite.Database));
 
     public void Dispose() => _sqlite.Dispose();
 }
@@ -23,5 +23,5 @@ public sealed class SqliteReminderTableConformance : ReminderTableConformance, I
 public sealed class PostgresReminderTableConformance(PostgresFixture postgres) : ReminderTableConformance
 {
     protected override async Task<IReminderTable> CreateTableAsync() =>
-        new PostgresReminderTable(new PostgresDatabase(new PostgresStorageOptions { ConnectionString = await postgres.Server.CreateDatabaseAsync() }));
+        new SqlReminderTable(new PostgresDatabase(new PostgresStorageOptions { ConnectionString = await postgres.Server.CreateDatabaseAsync() }));
 }

@@ -1,23 +1,23 @@
+using System.Data.Common;
 using System.Globalization;
-using Npgsql;
-using NpgsqlTypes;
 
 namespace Optimus.Runtime.Persistence;
 
 /// <summary>
-/// Grain storage in PostgreSQL, for a cluster: the same contract as SQLite's, one row per (state, grain) with a version
-/// bumped by every change through a conditional UPDATE; a clear keeps a tombstone so versions never repeat.
+/// Grain storage in a SQL database (SQLite or PostgreSQL): one row per (state, grain) with a version that every change
+/// bumps through a conditional UPDATE. The version is the ETag; a clear keeps the row as a tombstone so versions never
+/// repeat.
 /// </summary>
-internal sealed class PostgresGrainStorage(PostgresDatabase database) : IGrainStorage
+internal sealed class SqlGrainStorage(SqlDatabase database) : IGrainStorage
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS grain_state (
-            state_name TEXT   NOT NULL,
-            grain_id   TEXT   NOT NULL,
-            data       BYTEA,
-            version    BIGINT NOT NULL,
+            state_name TEXT    NOT NULL,
+            grain_id   TEXT    NOT NULL,
+            data       {Blob},
+            version    {Int64} NOT NULL,
             PRIMARY KEY (state_name, grain_id)
-        );
+        ) {TableOptions};
         """;
 
     public Task<GrainStateRecord?> ReadAsync(string stateName, GrainId grainId, CancellationToken cancellationToken) =>
@@ -26,16 +26,15 @@ internal sealed class PostgresGrainStorage(PostgresDatabase database) : IGrainSt
     public Task<string> WriteAsync(string stateName, GrainId grainId, ReadOnlyMemory<byte> data, string? etag, CancellationToken cancellationToken) =>
         database.RunAsync(Schema, async connection =>
         {
-            await using var command = etag is null
-                ? Command(connection, """
+            await using var command = Keyed(etag is null
+                ? connection.Command("""
                     INSERT INTO grain_state (state_name, grain_id, data, version) VALUES (@state, @grain, @data, 1)
                     ON CONFLICT DO NOTHING RETURNING version
-                    """, stateName, grainId)
-                : Command(connection, """
+                    """)
+                : connection.Command("""
                     UPDATE grain_state SET data = @data, version = version + 1
                     WHERE state_name = @state AND grain_id = @grain AND version = @version RETURNING version
-                    """, stateName, grainId, etag);
-            command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("data", NpgsqlDbType.Bytea) { TypedValue = data });
+                    """), stateName, grainId, etag).With("@data", data.ToArray());
             return await command.ExecuteScalarAsync(cancellationToken) is long written
                 ? Format(written)
                 : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
@@ -51,18 +50,19 @@ internal sealed class PostgresGrainStorage(PostgresDatabase database) : IGrainSt
                     : null;
             }
 
-            await using var command = Command(connection, """
+            await using var command = Keyed(connection.Command("""
                 UPDATE grain_state SET data = NULL, version = version + 1
                 WHERE state_name = @state AND grain_id = @grain AND version = @version RETURNING version
-                """, stateName, grainId, etag);
+                """), stateName, grainId, etag);
             return await command.ExecuteScalarAsync(cancellationToken) is long cleared
                 ? Format(cleared)
                 : throw await StaleAsync(connection, stateName, grainId, etag, cancellationToken);
         }, cancellationToken);
 
-    private static async Task<GrainStateRecord?> ReadAsync(NpgsqlConnection connection, string stateName, GrainId grainId, CancellationToken cancellationToken)
+    private static async Task<GrainStateRecord?> ReadAsync(DbConnection connection, string stateName, GrainId grainId, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, "SELECT data, version FROM grain_state WHERE state_name = @state AND grain_id = @grain", stateName, grainId);
+        await using var command = Keyed(
+            connection.Command("SELECT data, version FROM grain_state WHERE state_name = @state AND grain_id = @grain"), stateName, grainId, etag: null);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -75,22 +75,16 @@ internal sealed class PostgresGrainStorage(PostgresDatabase database) : IGrainSt
 
     private static string Format(long version) => version.ToString(CultureInfo.InvariantCulture);
 
-    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, string stateName, GrainId grainId, string? etag = null)
+    private static DbCommand Keyed(DbCommand command, string stateName, GrainId grainId, string? etag)
     {
-        var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("state", stateName);
-        command.Parameters.AddWithValue("grain", grainId.ToString());
-        if (etag is not null)
-        {
-            // An ETag that is not a version can match nothing.
-            command.Parameters.AddWithValue("version", long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1L);
-        }
+        command.With("@state", stateName).With("@grain", grainId.ToString());
 
-        return command;
+        // An ETag that is not a version can match nothing.
+        return etag is null ? command : command.With("@version", long.TryParse(etag, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1L);
     }
 
     private static async Task<InconsistentStateException> StaleAsync(
-        NpgsqlConnection connection, string stateName, GrainId grainId, string? etag, CancellationToken cancellationToken)
+        DbConnection connection, string stateName, GrainId grainId, string? etag, CancellationToken cancellationToken)
     {
         var stored = await ReadAsync(connection, stateName, grainId, cancellationToken);
         return InconsistentStateException.StaleEtag(stateName, grainId, etag, stored?.ETag);
