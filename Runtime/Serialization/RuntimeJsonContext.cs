@@ -5,4 +5,5 @@ namespace Optimus.Runtime.Serialization;
 /// <summary>Source-generated serializers for the runtime's own types.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ExceptionInfo))]
+[JsonSerializable(typeof(Suspicion[]))]
 internal sealed partial class RuntimeJsonContext : JsonSerializerContext;
