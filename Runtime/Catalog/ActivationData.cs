@@ -326,7 +326,8 @@ internal sealed partial class ActivationData : IActivationTarget
         _catalog.OnActivationIdle();
         foreach (var message in leftover)
         {
-            _catalog.Deliver(message); // to another worker of the pool, or refused if the silo is stopping
+            // Through the dispatcher: to another worker of the pool, to the grain's new owner, or refused if stopping.
+            _catalog.MessageCenter.Redeliver(message);
         }
     }
 

@@ -5,6 +5,7 @@ using System.Diagnostics.Metrics;
 using Optimus.Runtime.Diagnostics;
 using Optimus.Runtime.Hosting;
 using Optimus.Runtime.Messaging;
+using Optimus.Runtime.Placement;
 
 namespace Optimus.Runtime.Catalog;
 
@@ -19,12 +20,14 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
     private readonly ConcurrentDictionary<ActivationData, byte> _activations = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly GrainManifest _manifest;
+    private readonly GrainPlacement _placement;
     private readonly ActivationCollector _collector;
     private volatile bool _closed;
     private volatile TaskCompletionSource? _drained;
 
     public Catalog(
         GrainManifest manifest,
+        GrainPlacement placement,
         GrainActivator activator,
         MessageCenter messageCenter,
         ActivationCollector collector,
@@ -37,6 +40,7 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
     {
         Metrics = new SiloMetrics(meters, () => _activations.Count);
         _manifest = manifest;
+        _placement = placement;
         _collector = collector;
         Activator = activator;
         MessageCenter = messageCenter;
@@ -110,7 +114,22 @@ internal sealed partial class Catalog : IActivationDiagnostics, IDisposable
     /// stateless worker (its pool hands them to another worker) or when the silo is stopping (they are refused).
     /// </summary>
     public ActivationData? CreateSuccessor(ActivationData predecessor) =>
-        predecessor.Pool is null && !_closed ? new ActivationData(predecessor.GrainId, predecessor.Class, this) : null;
+        predecessor.Pool is null && !_closed && _placement.IsLocal(predecessor.GrainId)
+            ? new ActivationData(predecessor.GrainId, predecessor.Class, this)
+            : null;
+
+    /// <summary>The ring changed: activations of grains another silo now owns leave, and their waiting requests follow them.</summary>
+    public void OnPlacementChanged()
+    {
+        var moved = new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "its grain is now placed on another silo");
+        foreach (var activation in _activations.Keys)
+        {
+            if (activation.Pool is null && !_placement.IsLocal(activation.GrainId))
+            {
+                activation.RequestDeactivation(moved);
+            }
+        }
+    }
 
     /// <summary>Forgets a deactivated activation; its successor, if any, takes its place and starts.</summary>
     public void OnDeactivated(ActivationData activation, ActivationData? successor)

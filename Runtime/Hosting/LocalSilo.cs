@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Optimus.Runtime.Hosting;
@@ -12,6 +13,11 @@ internal sealed class LocalSilo(IOptions<SiloOptions> options, TimeProvider time
 
     public string ClusterId { get; } = options.Value.ClusterId;
 
+    public string Name { get; } = options.Value.SiloName;
+
+    /// <summary>Raised when the silo halts without a graceful stop (killed, or declared dead by its peers).</summary>
+    public event Action<string>? Halted;
+
     public SiloStatus Status
     {
         get => _status;
@@ -20,9 +26,25 @@ internal sealed class LocalSilo(IOptions<SiloOptions> options, TimeProvider time
 
     public int ActivationCount => services.GetRequiredService<Catalog.Catalog>().Count;
 
+    /// <summary>True when the silo is part of a cluster (a membership table is configured), false when it runs alone.</summary>
+    public bool IsClustered { get; } = services.GetService<IMembershipTable>() is not null;
+
     public Task DeactivateAsync(GrainId grainId) =>
         services.GetRequiredService<Catalog.Catalog>().DeactivateAsync(
             grainId, new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "deactivated by an operator"));
+
+    /// <summary>Stops serving at once — no draining, no deactivation — and asks the host to stop.</summary>
+    public void Halt(string reason)
+    {
+        if (_status == SiloStatus.Stopped)
+        {
+            return;
+        }
+
+        _status = SiloStatus.Stopped;
+        Halted?.Invoke(reason);
+        services.GetService<IHostApplicationLifetime>()?.StopApplication();
+    }
 
     public override string ToString() => $"{Address} ({Status})";
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Optimus.Runtime.Membership;
 using Optimus.Runtime.Persistence;
 using Optimus.Runtime.Reminders;
 
@@ -98,6 +99,38 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         AddPostgresDatabase(builder.Services);
         builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new SqlReminderTable(sp.GetRequiredService<PostgresDatabase>())));
+        return builder;
+    }
+
+    /// <summary>
+    /// Makes the silo part of a cluster whose members find each other in <paramref name="table"/> (shared by every silo
+    /// of the cluster; an <see cref="InMemoryMembershipTable"/> serves silos in one process, as tests run them).
+    /// </summary>
+    public static ISiloBuilder UseMembershipTable(this ISiloBuilder builder, IMembershipTable table)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(table);
+        builder.Services.Replace(ServiceDescriptor.Singleton(table));
+        return builder;
+    }
+
+    /// <summary>A cluster whose membership table is in the SQLite file of <see cref="SqliteStorageOptions"/> (silos of one machine).</summary>
+    public static ISiloBuilder UseSqliteClustering(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddSqliteDatabase(builder.Services);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMembershipTable>(sp => new SqlMembershipTable(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<SiloOptions>>().Value.ClusterId)));
+        return builder;
+    }
+
+    /// <summary>A cluster whose membership table is in the PostgreSQL database of <see cref="PostgresStorageOptions"/>.</summary>
+    public static ISiloBuilder UsePostgresClustering(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        AddPostgresDatabase(builder.Services);
+        builder.Services.Replace(ServiceDescriptor.Singleton<IMembershipTable>(sp => new SqlMembershipTable(
+            sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<IOptions<SiloOptions>>().Value.ClusterId)));
         return builder;
     }
 

@@ -6,6 +6,9 @@ public sealed class SiloOptions : IValidatedOptions
     /// <summary>The cluster this silo belongs to; silos of other clusters are refused (part 2). Default: <c>optimus</c>.</summary>
     public string ClusterId { get; set; } = "optimus";
 
+    /// <summary>A name for operators (logs, the membership table). Default: the machine's name.</summary>
+    public string SiloName { get; set; } = Environment.MachineName;
+
     /// <summary>The host name or address other silos and clients reach this silo at. Default: <c>127.0.0.1</c>.</summary>
     public string AdvertisedHost { get; set; } = "127.0.0.1";
 

@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Optimus.Runtime.Catalog;
 using Optimus.Runtime.Invocation;
+using Optimus.Runtime.Membership;
 using Optimus.Runtime.Messaging;
+using Optimus.Runtime.Networking;
+using Optimus.Runtime.Placement;
 using Optimus.Runtime.Reminders;
 using Optimus.Runtime.Serialization;
 
@@ -26,6 +29,7 @@ internal static class SiloServices
         services.AddOptions<SerializationOptions>();
         services.AddOptions<GrainTypeOptions>();
         services.AddValidatedOptions<SqliteStorageOptions>("Optimus:Sqlite");
+        services.AddValidatedOptions<ClusterMembershipOptions>("Optimus:Membership");
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
@@ -35,7 +39,10 @@ internal static class SiloServices
         services.AddSingleton<GrainManifest>();
         services.AddSingleton<GrainCodec>();
         services.AddSingleton<MessageCodec>();
+        services.AddSingleton<GrainPlacement>();
         services.AddSingleton<MessageCenter>();
+        services.AddSingleton<SiloConnections>();
+        services.AddSingleton<MembershipService>();
         services.AddSingleton<CallbackTable>(sp => new CallbackTable(
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<MessagingOptions>>(),

@@ -37,6 +37,22 @@ internal sealed partial class CallbackTable : IDisposable
 
     public void Remove(long id) => _pending.TryRemove(id, out _);
 
+    /// <summary>The request a pending call sent, to decode its response by.</summary>
+    public Message? FindRequest(long id) => _pending.TryGetValue(id, out var call) ? call.Request : null;
+
+    /// <summary>Fails at once every call sent to <paramref name="silo"/>, which was declared dead: no waiting for the timeout.</summary>
+    public void FailCallsTo(SiloAddress silo)
+    {
+        foreach (var (id, call) in _pending)
+        {
+            if (call.Request.TargetSilo == silo && _pending.TryRemove(KeyValuePair.Create(id, call)))
+            {
+                call.Fail(new SiloUnavailableException(
+                    $"Silo {silo} was declared dead before {call.Request.TargetGrain}.{call.Request.MethodName} answered. Retry."));
+            }
+        }
+    }
+
     public void OnResponse(Message response)
     {
         // The id is ours (this table is one sender's); the responder must be the grain the call went to.

@@ -21,6 +21,12 @@ internal sealed class Message
 
     public SiloAddress? TargetSilo { get; set; }
 
+    /// <summary>For a request from a client: the client (its gateway is <see cref="SendingSilo"/>). For its response: the client to hand it to.</summary>
+    public Guid Client { get; set; }
+
+    /// <summary>How often this request was passed on to the silo that owns its grain (at most twice).</summary>
+    public byte ForwardCount { get; set; }
+
     public GrainId TargetGrain { get; set; }
 
     /// <summary>The full name of the grain interface (see <see cref="InterfaceDescriptor.Name"/>).</summary>
@@ -71,6 +77,7 @@ internal sealed class Message
         TargetSilo = SendingSilo,
         SendingGrain = TargetGrain,
         TargetGrain = SendingGrain,
+        Client = Client,
         InterfaceName = InterfaceName,
         MethodId = MethodId,
         ExpiresAt = ExpiresAt,

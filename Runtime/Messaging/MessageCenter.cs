@@ -1,42 +1,80 @@
 using Microsoft.Extensions.Logging;
 using Optimus.Runtime.Hosting;
+using Optimus.Runtime.Networking;
+using Optimus.Runtime.Placement;
 using Optimus.Runtime.Serialization;
 
 namespace Optimus.Runtime.Messaging;
 
 /// <summary>
-/// Where messages leave and enter the silo. Every grain lives on this silo in part 1, so a request goes to the local
-/// dispatcher and a response to the local callback table — but through the copy boundary: arguments, results and
-/// exceptions are copied through the codec (unless immutable) exactly as if they had crossed the wire. Part 2 adds
-/// the transport for other silos here, and nothing above this class changes.
+/// Where messages leave and enter the silo. A request goes to the silo that placement names — this one, or another
+/// over the network — and a response to the silo (or the client) that sent the request. Within the silo, arguments,
+/// results and exceptions cross the copy boundary through the codec (unless immutable) exactly as if they had crossed
+/// the wire; across the network the wire codec does the same.
 /// </summary>
-internal sealed partial class MessageCenter(GrainCodec codec, LocalSilo silo, ILogger<MessageCenter> logger)
+internal sealed partial class MessageCenter(GrainCodec codec, MessageCodec wire, LocalSilo silo, GrainPlacement placement, ILogger<MessageCenter> logger)
 {
     private Dispatcher? _dispatcher;
     private CallbackTable? _callbacks;
+    private SiloConnections? _network;
 
     public SiloAddress Address => silo.Address;
 
-    /// <summary>Connects the receiving ends; until then nothing can be delivered.</summary>
-    public void Attach(Dispatcher dispatcher, CallbackTable callbacks)
+    /// <summary>Connects the receiving ends, and the network when the silo is part of a cluster.</summary>
+    public void Attach(Dispatcher dispatcher, CallbackTable callbacks, SiloConnections? network)
     {
         _dispatcher = dispatcher;
         _callbacks = callbacks;
+        _network = network;
     }
 
     public void SendRequest(Message request)
     {
-        var dispatcher = _dispatcher ?? throw new SiloUnavailableException($"Silo {silo.Address} has not started.");
-        request.TargetSilo ??= silo.Address;
-        request.Body = codec.CopyArguments((object?[])request.Body!, request.Method!);
-        dispatcher.ReceiveRequest(request);
+        if (_dispatcher is not { } dispatcher)
+        {
+            throw new SiloUnavailableException($"Silo {silo.Address} has not started.");
+        }
+
+        var target = request.TargetSilo ??= placement.Locate(request.TargetGrain);
+        if (target == silo.Address)
+        {
+            request.Body = codec.CopyArguments((object?[])request.Body!, request.Method!);
+            dispatcher.ReceiveRequest(request);
+        }
+        else
+        {
+            Network.Send(target, request);
+        }
     }
+
+    /// <summary>Passes a request on to the silo that owns its grain by this silo's view.</summary>
+    public void Forward(Message request, SiloAddress owner)
+    {
+        request.ForwardCount++;
+        request.TargetSilo = owner;
+        Network.Send(owner, request);
+    }
+
+    /// <summary>Hands a request back to the dispatcher, as when its activation went away before running it.</summary>
+    public void Redeliver(Message request) => _dispatcher?.ReceiveRequest(request);
 
     public void SendResponse(Message response)
     {
-        if (_callbacks is not { } callbacks || (response.TargetSilo is { } target && target != silo.Address))
+        if (response.TargetSilo is { } target && target != silo.Address)
         {
-            return; // not started, or addressed to another silo (or a previous generation of this one)
+            Network.Send(target, response);
+            return;
+        }
+
+        if (response.Client != Guid.Empty)
+        {
+            Network.SendToClient(response.Client, response); // this silo is the client's gateway
+            return;
+        }
+
+        if (_callbacks is not { } callbacks)
+        {
+            return;
         }
 
         try
@@ -55,6 +93,39 @@ internal sealed partial class MessageCenter(GrainCodec codec, LocalSilo silo, IL
         callbacks.OnResponse(response);
     }
 
+    /// <summary>A message that arrived over the network: its body is decoded once the method it names is known.</summary>
+    public void ReceiveFromNetwork(Message message)
+    {
+        try
+        {
+            if (message.Direction == MessageDirection.Response)
+            {
+                if (message.Client != Guid.Empty && message.TargetSilo == silo.Address)
+                {
+                    Network.SendToClient(message.Client, message); // relayed as it came: the client decodes it
+                }
+                else if (_callbacks?.FindRequest(message.Id) is { Method: { } method })
+                {
+                    wire.DecodeResponse(message, method);
+                    _callbacks.OnResponse(message);
+                }
+
+                return;
+            }
+
+            var resolved = wire.Resolve(message) ?? throw new GrainException(
+                $"Silo {silo.Address} does not know method #{message.MethodId} of {message.InterfaceName}; are its grain interfaces older than the caller's?");
+            wire.DecodeRequest(message, resolved);
+            _dispatcher?.ReceiveRequest(message);
+        }
+#pragma warning disable CA1031 // a message that cannot be decoded fails its own call
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            Reject(message, exception);
+        }
+    }
+
     /// <summary>Fails a request with <paramref name="exception"/>: the caller gets it as the call's outcome.</summary>
     public void Reject(Message request, Exception exception)
     {
@@ -64,9 +135,11 @@ internal sealed partial class MessageCenter(GrainCodec codec, LocalSilo silo, IL
         }
         else
         {
-            LogOneWayRejected(logger, exception, request);
+            LogNotDelivered(logger, exception, request);
         }
     }
+
+    private SiloConnections Network => _network ?? throw new SiloUnavailableException($"Silo {silo.Address} is not part of a cluster.");
 
     private Response CopyResponse(Response response, Message message)
     {
@@ -84,6 +157,6 @@ internal sealed partial class MessageCenter(GrainCodec codec, LocalSilo silo, IL
     [LoggerMessage(EventId = 1000, Level = LogLevel.Warning, Message = "The result of {Message} could not be copied.")]
     private static partial void LogResultNotCopied(ILogger logger, Exception exception, Message message);
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "The one-way {Message} was not delivered.")]
-    private static partial void LogOneWayRejected(ILogger logger, Exception exception, Message message);
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Warning, Message = "{Message} was not delivered.")]
+    private static partial void LogNotDelivered(ILogger logger, Exception exception, Message message);
 }

@@ -25,6 +25,9 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_payload;
 
+    /// <summary>Now, on the clock that message deadlines are kept by.</summary>
+    public long Now => time.GetTimestamp();
+
     public void Write(Message message, IBufferWriter<byte> output)
     {
         var writer = new WireWriter(output);
@@ -35,6 +38,8 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         writer.WriteSilo(message.SendingSilo);
         writer.WriteGrainId(message.SendingGrain);
         writer.WriteSilo(message.TargetSilo);
+        writer.WriteGuid(message.Client);
+        writer.WriteByte(message.ForwardCount);
         writer.WriteGrainId(message.TargetGrain);
         writer.WriteString(message.InterfaceName);
         writer.WriteUInt32(message.MethodId);
@@ -75,6 +80,8 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
             SendingSilo = reader.ReadSilo(),
             SendingGrain = reader.ReadGrainId(),
             TargetSilo = reader.ReadSilo(),
+            Client = reader.ReadGuid(),
+            ForwardCount = reader.ReadByte(),
             TargetGrain = reader.ReadGrainId(),
             InterfaceName = reader.ReadRequiredString(),
             MethodId = reader.ReadUInt32(),

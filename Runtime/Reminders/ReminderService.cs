@@ -1,22 +1,26 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Optimus.Runtime.Hosting;
 using Optimus.Runtime.Invocation;
+using Optimus.Runtime.Placement;
 
 namespace Optimus.Runtime.Reminders;
 
 /// <summary>
 /// Fires this silo's reminders. It reads the reminder table at start and every refresh period, keeps one timer per
 /// reminder armed for its next tick at start + n·period, and delivers each tick as an ordinary grain call to
-/// <see cref="IRemindable.ReceiveReminder"/>, which activates the grain if it is not active. Registering,
-/// unregistering and refreshing take turns, so a refresh never revives a reminder that was just removed.
-/// (Part 2: each silo reads only the range of the ring it owns.)
+/// <see cref="IRemindable.ReceiveReminder"/>, which activates the grain if it is not active. In a cluster each silo
+/// fires the reminders of the grains it owns by the ring, and reads the table again whenever the membership changes.
+/// Registering, unregistering and refreshing take turns, so a refresh never revives a reminder that was just removed.
 /// </summary>
 internal sealed partial class ReminderService : IDisposable
 {
     private readonly ConcurrentDictionary<(GrainId Grain, string Name), LocalReminder> _local = new();
     private readonly SemaphoreSlim _changes = new(1, 1);
     private readonly IReminderTable? _table;
+    private readonly GrainPlacement _placement;
+    private readonly LocalSilo _silo;
     private readonly GrainFactory _factory;
     private readonly TimeProvider _time;
     private readonly ReminderOptions _options;
@@ -25,8 +29,16 @@ internal sealed partial class ReminderService : IDisposable
     private ITimer? _refresh;
 
     public ReminderService(
-        GrainFactory factory, TimeProvider time, IOptions<ReminderOptions> options, ILogger<ReminderService> logger, IReminderTable? table = null)
+        GrainFactory factory,
+        GrainPlacement placement,
+        LocalSilo silo,
+        TimeProvider time,
+        IOptions<ReminderOptions> options,
+        ILogger<ReminderService> logger,
+        IReminderTable? table = null)
     {
+        _placement = placement;
+        _silo = silo;
         _table = table;
         _factory = factory;
         _time = time;
@@ -47,6 +59,29 @@ internal sealed partial class ReminderService : IDisposable
         await RefreshAsync(cancellationToken);
         _refresh = _time.CreateTimerWithoutContext(
             static state => _ = ((ReminderService)state!).RefreshSafelyAsync(), this, _options.RefreshPeriod, _options.RefreshPeriod);
+    }
+
+    /// <summary>Reads the table again now (the membership changed: this silo's share of the ring may have).</summary>
+    public async Task RefreshSafelyAsync()
+    {
+        if (_table is null || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            await RefreshAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+#pragma warning disable CA1031 // a failed refresh is retried at the next period
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogRefreshFailed(_logger, exception);
+        }
     }
 
     /// <summary>Stops firing; the table keeps every reminder for the next start.</summary>
@@ -138,7 +173,8 @@ internal sealed partial class ReminderService : IDisposable
         await _changes.WaitAsync(cancellationToken);
         try
         {
-            var rows = await Table.ReadRangeAsync(0, 0, cancellationToken);
+            // This silo fires the reminders of its share of the ring; the others fire the rest.
+            var rows = (await Table.ReadRangeAsync(0, 0, cancellationToken)).Where(r => _placement.Ring.Owner(r.GrainId) == _silo.Address);
             var seen = new HashSet<(GrainId, string)>();
             foreach (var row in rows)
             {
@@ -160,23 +196,6 @@ internal sealed partial class ReminderService : IDisposable
         finally
         {
             _changes.Release();
-        }
-    }
-
-    private async Task RefreshSafelyAsync()
-    {
-        try
-        {
-            await RefreshAsync(_stopping.Token);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-        }
-#pragma warning disable CA1031 // a failed refresh is retried at the next period
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            LogRefreshFailed(_logger, exception);
         }
     }
 

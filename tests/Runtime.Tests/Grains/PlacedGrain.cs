@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Optimus.Runtime.Tests.Grains;
+
+/// <summary>A grain that says where it lives, and counts its calls in durable state.</summary>
+public interface IPlacedGrain : IGrainWithStringKey
+{
+    /// <summary>The address of the silo hosting this activation.</summary>
+    [ReadOnly]
+    Task<string> WhereAmI();
+
+    /// <summary>Adds one to the durable count and returns it.</summary>
+    Task<int> Add();
+
+    [ReadOnly]
+    Task<int> Count();
+
+    /// <summary>Asks another grain where it lives: a call from a grain on one silo to a grain on another.</summary>
+    Task<string> AskWhere(IPlacedGrain other);
+}
+
+public sealed class PlacedGrain([PersistentState("placed")] IPersistentState<int> count) : Grain, IPlacedGrain
+{
+    public Task<string> WhereAmI() => Task.FromResult(ServiceProvider.GetRequiredService<ILocalSilo>().Address.ToString());
+
+    public async Task<int> Add()
+    {
+        count.State++;
+        await count.WriteStateAsync();
+        return count.State;
+    }
+
+    public Task<int> Count() => Task.FromResult(count.State);
+
+    public Task<string> AskWhere(IPlacedGrain other) => other.WhereAmI();
+}
