@@ -5,6 +5,7 @@ using Optimus.Grains.Loading;
 using Optimus.Grains.Routing;
 using Optimus.Grains.Storage;
 using Optimus.Runtime;
+using Optimus.Runtime.Persistence;
 
 namespace Optimus.Grains;
 
@@ -32,6 +33,28 @@ public static class OptimusSiloBuilderExtensions
         silo.Services.AddSingleton<VersionDirectory>();
         silo.Services.AddSingleton<EntryWriter>();
         silo.Services.AddHostedService<JanitorStarter>();
+        return silo;
+    }
+
+    /// <summary>
+    /// For a cluster: shards keep their batches and segments in the PostgreSQL database of
+    /// <see cref="PostgresStorageOptions"/>, so that any silo can take a shard over. Segments are still served from a
+    /// copy in each silo's data directory.
+    /// </summary>
+    public static ISiloBuilder StoreShardsInPostgres(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddPostgresDatabase();
+        silo.Services.AddSingleton<IShardStore>(sp => new SqlShardStore(sp.GetRequiredService<PostgresDatabase>()));
+        return silo;
+    }
+
+    /// <summary>For silos that share one machine: shards keep their batches and segments in the SQLite file of <see cref="SqliteStorageOptions"/>.</summary>
+    public static ISiloBuilder StoreShardsInSqlite(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.AddSqliteDatabase();
+        silo.Services.AddSingleton<IShardStore>(sp => new SqlShardStore(sp.GetRequiredService<SqliteDatabase>()));
         return silo;
     }
 }

@@ -5,42 +5,44 @@ using Optimus.Runtime;
 namespace Optimus.Grains.Shards;
 
 /// <summary>
-/// One shard of one table of one version. While open it appends batches to its staging log, acknowledging each once
-/// it is flushed to disk, and ignores a batch id it has seen. Sealing fences batches (this grain runs one call at a
-/// time, so a batch is either in before the seal or refused after it), builds the segment, and records the shard's
-/// figures. Afterwards it serves reads from the memory-mapped segment, opened (and verified) on the first read, so that
-/// sealing or deleting a version never reads its data back.
+/// One shard of one table of one version. While open it takes batches (see <see cref="ShardStaging"/> for where they
+/// become durable) and ignores a batch id it has seen. Sealing fences batches (this grain runs one call at a time, so a
+/// batch is either in before the seal or refused after it), builds the segment, keeps its durable copy in the shard
+/// store when there is one, and records the shard's figures. Afterwards it serves reads from the memory-mapped segment,
+/// opened on the first read — fetched from the store if this silo has no copy — and checked against those figures, so
+/// that sealing or deleting a version never reads its data back and no silo serves a segment that is not this one.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A grain lets go of its files on deactivation.")]
 internal sealed class EntryShardGrain(
     [PersistentState("shard")] IPersistentState<ShardState> state,
-    ShardFiles files) : Grain, IEntryShardGrain
+    ShardFiles files,
+    IShardStore? store = null) : Grain, IEntryShardGrain
 {
     private const int MaxBatchIdLength = 256;
     private ShardKey _key;
-    private StagingLog? _log;
+    private ShardStaging _staging = null!; // set on activation
     private Segment? _segment;
 
     private ShardState Shard => state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _key = ShardKey.Parse(GetPrimaryKeyString());
+        _staging = new ShardStaging(GetPrimaryKeyString(), files.Staging(_key.Version, _key.Table, _key.Shard), store);
         if (Shard.Phase != ShardPhase.Open)
         {
-            DeleteStaging(); // left behind by a crash between sealing (or deleting) and cleaning up
+            await _staging.DeleteAsync(); // left behind by a crash between sealing (or deleting) and cleaning up
         }
-
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _log?.Dispose();
+        _staging.Dispose();
         _segment?.Dispose();
         return Task.CompletedTask;
     }
 
-    public Task<int> AddBatch(string batchId, ImmutableArray<Entry> entries)
+    public async Task<int> AddBatch(string batchId, ImmutableArray<Entry> entries)
     {
         if (string.IsNullOrEmpty(batchId) || batchId.Length > MaxBatchIdLength)
         {
@@ -53,11 +55,10 @@ internal sealed class EntryShardGrain(
                 $"Version {_key.Version} takes no more entries: it is being saved, saved, or discarded.");
         }
 
-        var log = _log ??= StagingLog.Open(StagingPath);
-        return log.Append(batchId, entries) switch
+        return await _staging.AppendAsync(batchId, entries) switch
         {
-            AppendOutcome.Appended => Task.FromResult(entries.Length),
-            AppendOutcome.Duplicate => Task.FromResult(0),
+            AppendOutcome.Appended => entries.Length,
+            AppendOutcome.Duplicate => 0,
             _ => throw new ProblemException(ProblemCodes.InvalidRequest,
                 $"Batch id '{batchId}' was used before in version {_key.Version} with other entries; use a new id (Idempotency-Key) for new entries."),
         };
@@ -73,35 +74,33 @@ internal sealed class EntryShardGrain(
                 throw Deleted();
         }
 
-        if (_log is null && File.Exists(StagingPath))
+        DirectorySync.CreateDurably(Path.GetDirectoryName(SegmentPath)!);
+        var stats = SegmentWriter.Build(await _staging.ForSealingAsync(), SegmentPath);
+        if (store is not null)
         {
-            _log = StagingLog.Open(StagingPath);
+            await store.PutSegmentAsync(GetPrimaryKeyString(), SegmentPath, CancellationToken.None);
         }
 
-        DirectorySync.CreateDurably(Path.GetDirectoryName(SegmentPath)!);
-        var stats = SegmentWriter.Build(_log, SegmentPath);
         Shard.Phase = ShardPhase.Sealed;
         Shard.Entries = stats.Entries;
         Shard.Checksum = stats.Checksum;
         await state.WriteStateAsync();
-
-        _log?.Dispose();
-        _log = null;
-        DeleteStaging();
+        await _staging.DeleteAsync();
         return stats;
     }
 
-    public Task<ReadOnlyMemory<byte>?> Get(string key) => Task.FromResult(Read(key));
+    public Task<ReadOnlyMemory<byte>?> Get(string key) =>
+        _segment is { } segment ? Task.FromResult(AsMemory(segment.Get(key))) : ReadAsync(key);
 
-    public Task<ImmutableArray<ReadOnlyMemory<byte>?>> GetMany(ImmutableArray<string> keys)
+    public async Task<ImmutableArray<ReadOnlyMemory<byte>?>> GetMany(ImmutableArray<string> keys)
     {
         var values = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>?>(keys.Length);
         foreach (var key in keys)
         {
-            values.Add(Read(key));
+            values.Add(_segment is { } segment ? AsMemory(segment.Get(key)) : await ReadAsync(key));
         }
 
-        return Task.FromResult(values.MoveToImmutable());
+        return values.MoveToImmutable();
     }
 
     public async Task DeleteData()
@@ -113,39 +112,57 @@ internal sealed class EntryShardGrain(
 
         Shard.Phase = ShardPhase.Deleted;
         await state.WriteStateAsync();
-        _log?.Dispose();
-        _log = null;
         _segment?.Dispose();
         _segment = null;
-        DeleteStaging();
+        await _staging.DeleteAsync();
         File.Delete(SegmentPath);
+        if (store is not null)
+        {
+            await store.DeleteSegmentAsync(GetPrimaryKeyString(), CancellationToken.None);
+        }
     }
-
-    private string StagingPath => files.Staging(_key.Version, _key.Table, _key.Shard);
 
     private string SegmentPath => files.Segment(_key.Version, _key.Table, _key.Shard);
 
-    private ReadOnlyMemory<byte>? Read(string key)
+    private async Task<ReadOnlyMemory<byte>?> ReadAsync(string key) => Shard.Phase switch
     {
-        var value = Shard.Phase switch
-        {
-            ShardPhase.Sealed => (_segment ??= Segment.Open(SegmentPath)).Get(key), // opened, and verified, on the first read
-            ShardPhase.Open => (_log ??= File.Exists(StagingPath) ? StagingLog.Open(StagingPath) : null)?.Read(key),
-            _ => throw Deleted(),
-        };
+        ShardPhase.Sealed => AsMemory((_segment ??= await OpenSegmentAsync()).Get(key)),
+        ShardPhase.Open => AsMemory(await _staging.ReadAsync(key)),
+        _ => throw Deleted(),
+    };
 
-        // Spelled out: in "value is null ? null : memory" the null itself converts to an empty memory, not a missing value.
-        return value is null ? default(ReadOnlyMemory<byte>?) : value;
+    // Opens (and verifies) the segment this shard sealed: the local copy if it is this one, else the store's.
+    private async Task<Segment> OpenSegmentAsync()
+    {
+        if (File.Exists(SegmentPath) && TryOpenSealed() is { } local)
+        {
+            return local;
+        }
+
+        if (store is null || !await store.GetSegmentAsync(GetPrimaryKeyString(), SegmentPath, CancellationToken.None))
+        {
+            throw new InvalidDataException($"The segment of shard {GetPrimaryKeyString()} is missing.");
+        }
+
+        return TryOpenSealed() ?? throw new InvalidDataException(
+            $"The stored segment of shard {GetPrimaryKeyString()} does not hold the {Shard.Entries} entries (checksum {Shard.Checksum:x16}) it was sealed with.");
     }
+
+    private Segment? TryOpenSealed()
+    {
+        var segment = Segment.Open(SegmentPath);
+        if (segment.Count == Shard.Entries && segment.Checksum == Shard.Checksum)
+        {
+            return segment;
+        }
+
+        segment.Dispose(); // another version's file under a reused name, or a stale copy
+        return null;
+    }
+
+    // Spelled out: in "value is null ? null : memory" the null itself converts to an empty memory, not a missing value.
+    private static ReadOnlyMemory<byte>? AsMemory(byte[]? value) => value is null ? default(ReadOnlyMemory<byte>?) : value;
 
     private ProblemException Deleted() =>
         new(ProblemCodes.VersionNotFound, $"The data of version {_key.Version} was deleted (it was discarded, failed or pruned).");
-
-    private void DeleteStaging()
-    {
-        if (File.Exists(StagingPath))
-        {
-            File.Delete(StagingPath);
-        }
-    }
 }

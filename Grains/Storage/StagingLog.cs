@@ -7,41 +7,46 @@ using Optimus.Runtime;
 namespace Optimus.Grains.Storage;
 
 /// <summary>
-/// The batches of one shard while its version awaits entries: an append-only file of records
-/// <c>[u32 payload length][u64 xxHash64 of payload][payload]</c>, the payload being the batch id and its entries
-/// (<c>varint length</c>-prefixed UTF-8 keys and JSON values). A batch is acknowledged only once its record is written
-/// and flushed to disk. Opening the log scans it: complete records give back the batch ids and their hashes, so a
-/// retried batch is recognised after a restart, and a batch id reused for other entries is told apart; a torn record at
-/// the end (a write that never finished, so never acknowledged, or zeros left by a power loss) is cut off.
+/// The batches of one shard while its version awaits entries: an append-only file of <see cref="StagingRecord"/>s.
+/// A durable log acknowledges a batch only once its record is written and flushed to disk; a log that caches batches
+/// kept elsewhere (the shard store of a cluster) skips the flush. Opening the log scans it: complete records give back
+/// the batch ids and their hashes, so a retried batch is recognised after a restart, and a batch id reused for other
+/// entries is told apart; a torn record at the end (a write that never finished, so never acknowledged, or zeros left
+/// by a power loss) is cut off.
 /// </summary>
 internal sealed class StagingLog : IDisposable
 {
-    private const int HeaderBytes = 12;
+    private const int HeaderBytes = StagingRecord.HeaderBytes;
     private readonly FileStream _file;
+    private readonly bool _durable;
     private readonly Dictionary<string, ulong> _batches = new(StringComparer.Ordinal);
     private Dictionary<string, StagedEntry>? _latest;
 
-    private StagingLog(string path, FileStream file)
+    private StagingLog(string path, FileStream file, bool durable)
     {
         FilePath = path;
         _file = file;
+        _durable = durable;
     }
 
     public string FilePath { get; }
 
-    /// <summary>Opens (or creates) the log, recovering from a torn tail.</summary>
-    public static StagingLog Open(string path)
+    /// <summary>How many batches the log holds.</summary>
+    public int BatchCount => _batches.Count;
+
+    /// <summary>Opens (or creates) the log, recovering from a torn tail; <paramref name="durable"/> logs flush every append.</summary>
+    public static StagingLog Open(string path, bool durable = true)
     {
         var directory = Path.GetDirectoryName(path)!;
         var created = !File.Exists(path);
         DirectorySync.CreateDurably(directory);
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        if (created)
+        if (created && durable)
         {
             DirectorySync.Flush(directory);
         }
 
-        var log = new StagingLog(path, file);
+        var log = new StagingLog(path, file, durable);
         try
         {
             long end;
@@ -67,59 +72,33 @@ internal sealed class StagingLog : IDisposable
     }
 
     /// <summary>
-    /// Appends a batch and flushes it to disk; when this returns <see cref="AppendOutcome.Appended"/>, the batch survives
-    /// a crash. A batch id seen before writes nothing: the same batch again is a duplicate, other entries a conflict.
+    /// Appends a batch and, in a durable log, flushes it to disk; when this returns <see cref="AppendOutcome.Appended"/>,
+    /// the batch survives a crash. A batch id seen before writes nothing: the same batch again is a duplicate, other
+    /// entries a conflict.
     /// </summary>
     public AppendOutcome Append(string batchId, ImmutableArray<Entry> entries)
     {
-        var idBytes = Encoding.UTF8.GetByteCount(batchId);
-        var keyBytes = ArrayPool<int>.Shared.Rent(entries.Length);
-        var payloadLength = Varint.SizeOf((uint)idBytes) + idBytes + Varint.SizeOf((uint)entries.Length);
-        for (var i = 0; i < entries.Length; i++)
+        using var record = StagingRecord.Encode(batchId, entries);
+        return Append(record);
+    }
+
+    /// <summary>Appends a batch already encoded (by this silo, or read back from the shard store).</summary>
+    public AppendOutcome Append(StagingRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_batches.TryGetValue(record.BatchId, out var seen))
         {
-            keyBytes[i] = Encoding.UTF8.GetByteCount(entries[i].Key);
-            var valueBytes = entries[i].Value.Length;
-            payloadLength += Varint.SizeOf((uint)keyBytes[i]) + keyBytes[i] + Varint.SizeOf((uint)valueBytes) + valueBytes;
+            return seen == record.Hash ? AppendOutcome.Duplicate : AppendOutcome.Conflict;
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(HeaderBytes + payloadLength);
         var recordStart = _file.Position;
-        var payloadStart = recordStart + HeaderBytes;
-        var written = _latest is null ? null : new (string Key, StagedEntry Where)[entries.Length];
         try
         {
-            var payload = buffer.AsSpan(HeaderBytes, payloadLength);
-            var at = Varint.Write(payload, (uint)idBytes);
-            at += Encoding.UTF8.GetBytes(batchId, payload[at..]);
-            at += Varint.Write(payload[at..], (uint)entries.Length);
-            for (var i = 0; i < entries.Length; i++)
+            _file.Write(record.Bytes);
+            if (_durable)
             {
-                var key = entries[i].Key;
-                var value = entries[i].Value.Span;
-                at += Varint.Write(payload[at..], (uint)keyBytes[i]);
-                var keyOffset = payloadStart + at;
-                at += Encoding.UTF8.GetBytes(key, payload[at..]);
-                at += Varint.Write(payload[at..], (uint)value.Length);
-                if (written is not null)
-                {
-                    written[i] = (key, new StagedEntry(keyOffset, keyBytes[i], payloadStart + at, value.Length));
-                }
-
-                value.CopyTo(payload[at..]);
-                at += value.Length;
+                _file.Flush(flushToDisk: true);
             }
-
-            var hash = StableHash.Hash64(payload);
-            if (_batches.TryGetValue(batchId, out var seen))
-            {
-                return seen == hash ? AppendOutcome.Duplicate : AppendOutcome.Conflict;
-            }
-
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)payloadLength);
-            BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(4), hash);
-            _file.Write(buffer, 0, HeaderBytes + payloadLength);
-            _file.Flush(flushToDisk: true);
-            _batches[batchId] = hash;
         }
         catch
         {
@@ -128,15 +107,13 @@ internal sealed class StagingLog : IDisposable
             _file.Position = recordStart;
             throw;
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            ArrayPool<int>.Shared.Return(keyBytes);
-        }
 
-        foreach (var (key, where) in written ?? [])
+        _batches[record.BatchId] = record.Hash;
+        if (_latest is { } latest)
         {
-            _latest![key] = where;
+            var bytes = record.Bytes.ToArray(); // drafts being read only: keys are taken from the record just written
+            StagingRecord.ReadPayload(bytes.AsSpan(HeaderBytes), recordStart + HeaderBytes, entry =>
+                latest[Encoding.UTF8.GetString(bytes, (int)(entry.KeyOffset - recordStart), entry.KeyLength)] = entry);
         }
 
         return AppendOutcome.Appended;
@@ -196,21 +173,7 @@ internal sealed class StagingLog : IDisposable
             }
 
             var payloadStart = at + HeaderBytes;
-            var payload = map.Span(payloadStart, (int)length);
-            var position = Varint.TryRead(payload, out var idLength);
-            batch(Encoding.UTF8.GetString(payload.Slice(position, (int)idLength)), hash);
-            position += (int)idLength;
-            position += Varint.TryRead(payload[position..], out var count);
-            for (var i = 0; i < count; i++)
-            {
-                position += Varint.TryRead(payload[position..], out var keyLength);
-                var keyOffset = payloadStart + position;
-                position += (int)keyLength;
-                position += Varint.TryRead(payload[position..], out var valueLength);
-                entry?.Invoke(new StagedEntry(keyOffset, (int)keyLength, payloadStart + position, (int)valueLength));
-                position += (int)valueLength;
-            }
-
+            batch(StagingRecord.ReadPayload(map.Span(payloadStart, (int)length), payloadStart, entry), hash);
             at = end;
         }
 

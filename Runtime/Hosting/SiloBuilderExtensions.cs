@@ -59,7 +59,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddSqliteGrainStorage(this ISiloBuilder builder, string name = PersistentStateAttribute.DefaultStorage)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddSqliteDatabase(builder.Services);
+        builder.AddSqliteDatabase();
         builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new SqlGrainStorage(sp.GetRequiredService<SqliteDatabase>()));
         return builder;
     }
@@ -68,7 +68,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UseSqliteReminders(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddSqliteDatabase(builder.Services);
+        builder.AddSqliteDatabase();
         builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new SqlReminderTable(sp.GetRequiredService<SqliteDatabase>())));
         return builder;
     }
@@ -88,7 +88,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddPostgresGrainStorage(this ISiloBuilder builder, string name = PersistentStateAttribute.DefaultStorage)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddPostgresDatabase(builder.Services);
+        builder.AddPostgresDatabase();
         builder.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, _) => new SqlGrainStorage(sp.GetRequiredService<PostgresDatabase>()));
         return builder;
     }
@@ -97,7 +97,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UsePostgresReminders(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddPostgresDatabase(builder.Services);
+        builder.AddPostgresDatabase();
         builder.Services.Replace(ServiceDescriptor.Singleton<IReminderTable>(sp => new SqlReminderTable(sp.GetRequiredService<PostgresDatabase>())));
         return builder;
     }
@@ -118,7 +118,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UseSqliteClustering(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddSqliteDatabase(builder.Services);
+        builder.AddSqliteDatabase();
         builder.Services.Replace(ServiceDescriptor.Singleton<IMembershipTable>(sp => new SqlMembershipTable(
             sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IOptions<SiloOptions>>().Value.ClusterId)));
         return builder;
@@ -128,7 +128,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder UsePostgresClustering(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        AddPostgresDatabase(builder.Services);
+        builder.AddPostgresDatabase();
         builder.Services.Replace(ServiceDescriptor.Singleton<IMembershipTable>(sp => new SqlMembershipTable(
             sp.GetRequiredService<PostgresDatabase>(), sp.GetRequiredService<IOptions<SiloOptions>>().Value.ClusterId)));
         return builder;
@@ -150,17 +150,30 @@ public static class SiloBuilderExtensions
         return builder;
     }
 
-    private static void AddSqliteDatabase(IServiceCollection services) =>
-        services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
-
-    private static void AddPostgresDatabase(IServiceCollection services)
+    /// <summary>
+    /// Registers the <see cref="SqliteDatabase"/> of <see cref="SqliteStorageOptions"/>, once: every provider that
+    /// keeps its data in SQLite (the runtime's and an application's own) shares it.
+    /// </summary>
+    public static ISiloBuilder AddSqliteDatabase(this ISiloBuilder builder)
     {
-        if (services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<SqliteStorageOptions>>().Value));
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the <see cref="PostgresDatabase"/> of <see cref="PostgresStorageOptions"/> (bound from
+    /// <c>Optimus:Postgres</c>), once: every provider that keeps its data in PostgreSQL shares its connection pool.
+    /// </summary>
+    public static ISiloBuilder AddPostgresDatabase(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (!builder.Services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
         {
-            return;
+            builder.Services.AddValidatedOptions<PostgresStorageOptions>("Optimus:Postgres");
+            builder.Services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
         }
 
-        services.AddValidatedOptions<PostgresStorageOptions>("Optimus:Postgres");
-        services.TryAddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
+        return builder;
     }
 }

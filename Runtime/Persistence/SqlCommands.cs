@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace Optimus.Runtime.Persistence;
 
 /// <summary>Small helpers that keep the providers' ADO.NET code short and the same for every database.</summary>
-internal static class SqlCommands
+public static class SqlCommands
 {
     public static DbCommand Command(this DbConnection connection, string sql, DbTransaction? transaction = null)
     {

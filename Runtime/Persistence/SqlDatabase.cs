@@ -9,8 +9,12 @@ namespace Optimus.Runtime.Persistence;
 /// connect, how to start a write transaction, which column types its schema uses, and which of its errors mean
 /// "unavailable, retry" (<see cref="StorageUnavailableException"/>). Each schema is created once per process.
 /// </summary>
-internal abstract class SqlDatabase
+public abstract class SqlDatabase
 {
+    private protected SqlDatabase()
+    {
+    }
+
     private readonly ConcurrentDictionary<string, Lazy<Task>> _schemas = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="work"/> on an open connection, after creating <paramref name="schema"/> once.</summary>
@@ -43,22 +47,27 @@ internal abstract class SqlDatabase
     /// <summary>Begins a transaction that holds the write lock from its first statement (for compare-and-swap).</summary>
     public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
-    protected abstract string Name { get; }
+    private protected abstract string Name { get; }
 
     /// <summary>The binary column type (BLOB, BYTEA).</summary>
-    protected abstract string Blob { get; }
+    private protected abstract string Blob { get; }
 
     /// <summary>The 64-bit integer column type.</summary>
-    protected abstract string Int64 { get; }
+    private protected abstract string Int64 { get; }
 
     /// <summary>What follows a table definition (SQLite: WITHOUT ROWID).</summary>
-    protected abstract string TableOptions { get; }
+    private protected abstract string TableOptions { get; }
 
-    protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
+    private protected abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
-    protected abstract bool IsUnavailable(Exception exception);
+    private protected abstract bool IsUnavailable(Exception exception);
 
-    protected virtual Task PrepareSchemaAsync(DbConnection connection) => Task.CompletedTask;
+    /// <summary>Runs a schema's DDL (idempotent: <c>CREATE ... IF NOT EXISTS</c>).</summary>
+    private protected virtual async Task ApplySchemaAsync(DbConnection connection, string ddl)
+    {
+        await using var command = connection.Command(ddl);
+        await command.ExecuteNonQueryAsync();
+    }
 
     // Schemas are written once with {Blob}, {Int64} and {TableOptions} where the dialects differ.
     private string Dialect(string schema) =>
@@ -68,9 +77,6 @@ internal abstract class SqlDatabase
     private async Task CreateSchemaAsync(string ddl)
     {
         await using var connection = await OpenAsync(CancellationToken.None);
-        await PrepareSchemaAsync(connection);
-        await using var command = connection.CreateCommand();
-        command.CommandText = ddl;
-        await command.ExecuteNonQueryAsync();
+        await ApplySchemaAsync(connection, ddl);
     }
 }

@@ -8,7 +8,7 @@ namespace Optimus.Runtime.Persistence;
 /// The embedded SQLite file, set up for durability: write-ahead log, <c>synchronous=FULL</c> (a commit returns once it
 /// is on disk) and a busy timeout; a store busy past it is unavailable.
 /// </summary>
-internal sealed class SqliteDatabase : SqlDatabase
+public sealed class SqliteDatabase : SqlDatabase
 {
     private const int Busy = 5;
     private const int Locked = 6;
@@ -30,18 +30,18 @@ internal sealed class SqliteDatabase : SqlDatabase
         }.ToString();
     }
 
-    protected override string Name => $"SQLite '{_path}'";
+    private protected override string Name => $"SQLite '{_path}'";
 
-    protected override string Blob => "BLOB";
+    private protected override string Blob => "BLOB";
 
-    protected override string Int64 => "INTEGER";
+    private protected override string Int64 => "INTEGER";
 
-    protected override string TableOptions => "WITHOUT ROWID";
+    private protected override string TableOptions => "WITHOUT ROWID";
 
     public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false)); // BEGIN IMMEDIATE
 
-    protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    private protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         try
@@ -58,11 +58,15 @@ internal sealed class SqliteDatabase : SqlDatabase
         }
     }
 
-    protected override async Task PrepareSchemaAsync(DbConnection connection)
+    private protected override async Task ApplySchemaAsync(DbConnection connection, string ddl)
     {
-        await using var command = connection.Command("PRAGMA journal_mode=WAL;");
-        await command.ExecuteNonQueryAsync();
+        await using (var wal = connection.Command("PRAGMA journal_mode=WAL;"))
+        {
+            await wal.ExecuteNonQueryAsync();
+        }
+
+        await base.ApplySchemaAsync(connection, ddl);
     }
 
-    protected override bool IsUnavailable(Exception exception) => exception is SqliteException { SqliteErrorCode: Busy or Locked };
+    private protected override bool IsUnavailable(Exception exception) => exception is SqliteException { SqliteErrorCode: Busy or Locked };
 }

@@ -1,3 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
+using Optimus.Runtime.Membership;
+using Optimus.Runtime.Persistence;
+using Optimus.Runtime.Placement;
 using Optimus.Runtime.Testing;
 using Optimus.Runtime.Tests.Grains;
 using Optimus.Runtime.Tests.Support;
@@ -140,5 +144,45 @@ public sealed class ClusterTests
 
         Assert.Contains(grains, g => cluster.FindActivation(g) == joined);
         Assert.All(grains, g => Assert.Single(cluster.GetActivationIds(g)));
+    }
+
+    [Fact]
+    public async Task DivergentViews_ActivateAGrainTwice_AndOnlyOneStateWriteWins()
+    {
+        await using var cluster = NewCluster(1);
+        await cluster.StartAsync();
+        var stale = cluster.Silos[0];
+        stale.Services.GetRequiredService<MembershipService>().Halt(); // its view stays "I am alone"
+        var current = await cluster.StartSiloAsync();
+        await Eventually.True(() => current.View.Active.Length == 2, "the new silo sees both");
+
+        // A grain the new silo owns by its view, and the stale silo by its own.
+        var key = Enumerable.Range(0, 1000).Select(_ => Silos.NewKey())
+            .First(k => current.Services.GetRequiredService<GrainPlacement>().Ring.Owner(GrainId.Parse(current.Client.GetGrain<ICounterGrain>(k).ToString()!)) == current.Address);
+        Assert.Equal(0, (await stale.Client.GetGrain<ICounterGrain>(key).Get()).Value);
+        Assert.Equal(0, (await current.Client.GetGrain<ICounterGrain>(key).Get()).Value);
+        Assert.Equal(2, cluster.GetActivationIds(current.Client.GetGrain<ICounterGrain>(key)).Count); // one on each silo
+
+        var writes = await Task.WhenAll(
+            Outcome(stale.Client.GetGrain<ICounterGrain>(key).Increment("stale")),
+            Outcome(current.Client.GetGrain<ICounterGrain>(key).Increment("current")));
+
+        Assert.Single(writes, w => w is int);
+        Assert.Single(writes, w => w is InconsistentStateException);
+        var state = await current.Client.GetGrain<ICounterGrain>(key).Get(); // the loser's activation is gone; this reads what was stored
+        Assert.Equal(1, state.Value);
+        Assert.Single(state.History);
+    }
+
+    private static async Task<object> Outcome(Task<int> call)
+    {
+        try
+        {
+            return await call;
+        }
+        catch (InconsistentStateException exception)
+        {
+            return exception;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using Optimus.Runtime.Persistence;
 using Optimus.Runtime.Tests.Support;
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Runtime.Tests.Conformance;

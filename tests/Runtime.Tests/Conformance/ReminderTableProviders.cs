@@ -1,6 +1,7 @@
 using Optimus.Runtime.Reminders;
 using Optimus.Runtime.Persistence;
 using Optimus.Runtime.Tests.Support;
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Runtime.Tests.Conformance;

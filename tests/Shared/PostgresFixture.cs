@@ -1,9 +1,12 @@
 using Optimus.Runtime.Testing;
 using Xunit;
 
-namespace Optimus.Runtime.Tests.Support;
+namespace Optimus.Tests;
 
-/// <summary>One PostgreSQL server for every test of the assembly that needs one (see <see cref="PostgresServer"/>).</summary>
+/// <summary>
+/// One PostgreSQL server for every test of an assembly that needs one (see <see cref="PostgresServer"/>). This file is
+/// compiled into each test project that uses it: xUnit looks for collection definitions in the tests' own assembly.
+/// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
     public PostgresServer Server { get; private set; } = null!;
