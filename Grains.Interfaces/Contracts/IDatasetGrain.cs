@@ -20,6 +20,13 @@ public interface IDatasetGrain : IGrainWithStringKey
     [ReadOnly]
     Task<ActiveVersion> GetActive();
 
+    /// <summary>
+    /// The active version, for the routing cache of <paramref name="silo"/> (a silo address), which this grain then
+    /// tells of every later publish and rollback. Problem: <c>dataset-not-found</c>.
+    /// </summary>
+    [ReadOnly]
+    Task<ActiveVersion> WatchActive(string silo);
+
     /// <summary>Creates a draft version, its shard count chosen from <paramref name="expectedEntries"/>.</summary>
     Task<VersionInfo> CreateVersion(string? label, long? expectedEntries);
 

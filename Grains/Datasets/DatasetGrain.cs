@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
 using Optimus.Grains.Diagnostics;
 using Optimus.Grains.Routing;
 using Optimus.Runtime;
@@ -8,13 +9,16 @@ namespace Optimus.Grains.Datasets;
 /// <summary>
 /// The one owner of a dataset's version state machine: AWAITING_ENTRIES → SAVING → SAVED → PUBLISHED, or DISCARDED,
 /// FAILED. Publish and rollback are one conditional write of this grain's state — the same cost for ten entries or ten
-/// million — followed by telling this silo's routers before answering.
+/// million — followed by telling every silo's routers before answering (see <see cref="ActiveVersionAnnouncer"/>).
 /// </summary>
 internal sealed class DatasetGrain(
     [PersistentState("dataset")] IPersistentState<DatasetState> state,
     ActiveVersionCache activeVersions,
+    IGrainFactory grains,
+    ILocalSilo silo,
     OptimusMetrics metrics,
-    TimeProvider time) : Grain, IDatasetGrain
+    TimeProvider time,
+    ILogger<DatasetGrain> logger) : Grain, IDatasetGrain
 {
     private const int MaxTables = 64;
     private const int MaxLabelLength = 256;
@@ -26,14 +30,20 @@ internal sealed class DatasetGrain(
 
     private string Name => GetPrimaryKeyString();
 
+    private readonly ActiveVersionAnnouncer _announcer = new(grains, silo, logger);
+
     private DatasetState Dataset => state.State;
+
+    private ActiveVersion CurrentPointer => new(Dataset.Active, Dataset.PublishSequence);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // What is stored is the truth: a pointer written just before a crash (or a failed write) is offered again.
+        // What is stored is the truth: a pointer written just before a crash (or a failed write) is told again, to
+        // this silo at once and to the others in the background.
         if (Dataset.Exists)
         {
-            activeVersions.Offer(Name, new ActiveVersion(Dataset.Active, Dataset.PublishSequence));
+            activeVersions.Offer(Name, CurrentPointer);
+            _ = _announcer.AnnounceAsync(Name, CurrentPointer);
         }
 
         // A save interrupted by a restart resumes: its version grain finishes it and reports back.
@@ -96,7 +106,14 @@ internal sealed class DatasetGrain(
     public Task<ActiveVersion> GetActive()
     {
         EnsureExists();
-        return Task.FromResult(new ActiveVersion(Dataset.Active, Dataset.PublishSequence));
+        return Task.FromResult(CurrentPointer);
+    }
+
+    public Task<ActiveVersion> WatchActive(string silo)
+    {
+        EnsureExists();
+        _announcer.Watch(silo);
+        return GetActive();
     }
 
     public async Task<VersionInfo> CreateVersion(string? label, long? expectedEntries)
@@ -198,6 +215,7 @@ internal sealed class DatasetGrain(
         var record = Find(versionId);
         if (record.Status == VersionStatus.Published)
         {
+            await _announcer.AnnounceAsync(Name, CurrentPointer); // a retry: the first attempt may have told only some silos
             return record.ToInfo(Name);
         }
 
@@ -334,7 +352,7 @@ internal sealed class DatasetGrain(
         Dataset.Active = versionId;
         Dataset.PublishSequence++;
         await state.WriteStateAsync();
-        activeVersions.Offer(Name, new ActiveVersion(versionId, Dataset.PublishSequence));
+        await _announcer.AnnounceAsync(Name, CurrentPointer);
     }
 
     private void EnsureExists()

@@ -6,9 +6,9 @@ namespace Optimus.Grains.Routing;
 /// <summary>
 /// Answers "what is this version's layout" and "which version is active" for this silo, from caches in front of the
 /// version and dataset grains. Layouts never change, so they are cached for good; active versions come from
-/// <see cref="ActiveVersionCache"/>.
+/// <see cref="ActiveVersionCache"/>, which the dataset grain keeps current once this silo has asked it.
 /// </summary>
-internal sealed class VersionDirectory(IGrainFactory grains, ActiveVersionCache active)
+internal sealed class VersionDirectory(IGrainFactory grains, ActiveVersionCache active, ILocalSilo silo)
 {
     private readonly ConcurrentDictionary<string, VersionLayout> _layouts = new(StringComparer.Ordinal);
 
@@ -41,7 +41,7 @@ internal sealed class VersionDirectory(IGrainFactory grains, ActiveVersionCache 
             return known;
         }
 
-        var fresh = await grains.GetGrain<IDatasetGrain>(dataset).GetActive();
+        var fresh = await grains.GetGrain<IDatasetGrain>(dataset).WatchActive(silo.Address.ToString());
         active.Offer(dataset, fresh);
         return active.TryGet(dataset, out known) ? known : fresh;
     }

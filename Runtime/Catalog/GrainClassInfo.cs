@@ -16,6 +16,7 @@ internal sealed class GrainClassInfo
         GrainType = NameOf(classType);
         IsReentrant = classType.IsDefined(typeof(ReentrantAttribute), inherit: true);
         MaxLocalWorkers = classType.GetCustomAttribute<StatelessWorkerAttribute>(inherit: true)?.MaxLocalWorkers ?? 0;
+        IsSiloBound = classType.IsDefined(typeof(SiloBoundAttribute), inherit: true);
         CollectionAge = classType.GetCustomAttribute<CollectionAgeAttribute>(inherit: true)?.Age;
         Interfaces = Array.FindAll(classType.GetInterfaces(), i => typeof(IAddressable).IsAssignableFrom(i));
     }
@@ -30,6 +31,9 @@ internal sealed class GrainClassInfo
     public int MaxLocalWorkers { get; }
 
     public bool IsStatelessWorker => MaxLocalWorkers > 0;
+
+    /// <summary>From <see cref="SiloBoundAttribute"/>: the grain's key names the silo it lives on.</summary>
+    public bool IsSiloBound { get; }
 
     /// <summary>From <see cref="CollectionAgeAttribute"/>; null means the silo default.</summary>
     public TimeSpan? CollectionAge { get; }

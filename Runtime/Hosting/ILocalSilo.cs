@@ -12,6 +12,10 @@ public interface ILocalSilo
     /// <summary>The silo's status; <see cref="SiloStatus.Active"/> when it serves calls.</summary>
     SiloStatus Status { get; }
 
+    /// <summary>The cluster as this silo sees it: every silo's status at the membership version it last read. A silo
+    /// that runs alone sees itself, active.</summary>
+    MembershipSnapshot Membership { get; }
+
     /// <summary>How many grain activations the silo holds.</summary>
     int ActivationCount { get; }
 

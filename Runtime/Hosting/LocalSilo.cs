@@ -24,6 +24,10 @@ internal sealed class LocalSilo(IOptions<SiloOptions> options, TimeProvider time
         set => _status = value;
     }
 
+    public MembershipSnapshot Membership => IsClustered
+        ? services.GetRequiredService<Membership.MembershipService>().Current
+        : MembershipSnapshot.Standalone(Address);
+
     public int ActivationCount => services.GetRequiredService<Catalog.Catalog>().Count;
 
     /// <summary>True when the silo is part of a cluster (a membership table is configured), false when it runs alone.</summary>

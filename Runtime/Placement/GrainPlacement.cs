@@ -4,8 +4,8 @@ using Optimus.Runtime.Hosting;
 namespace Optimus.Runtime.Placement;
 
 /// <summary>
-/// Where a grain lives, by this silo's view: stateless workers here, every other grain on the owner of its hash in the
-/// ring of active silos. The ring is rebuilt from each new membership snapshot; a silo that is shutting down leaves
+/// Where a grain lives, by this silo's view: stateless workers here, a silo-bound grain on the silo its key names, every
+/// other grain on the owner of its hash in the ring of active silos. The ring is rebuilt from each new membership snapshot; a silo that is shutting down leaves
 /// its own ring at once, so that it forwards rather than serves.
 /// </summary>
 internal sealed class GrainPlacement(LocalSilo silo, GrainManifest manifest)
@@ -28,9 +28,14 @@ internal sealed class GrainPlacement(LocalSilo silo, GrainManifest manifest)
     public Task RefreshViewAsync() => _refreshView?.Invoke() ?? Task.CompletedTask;
 
     /// <summary>The silo a message for <paramref name="grain"/> should go to.</summary>
-    public SiloAddress Locate(GrainId grain) => IsStatelessWorker(grain) ? silo.Address : _ring.Owner(grain);
+    public SiloAddress Locate(GrainId grain) => manifest.FindClass(grain.Type) switch
+    {
+        { IsStatelessWorker: true } => silo.Address,
+        { IsSiloBound: true } => SiloAddress.TryParse(grain.Key, out var bound)
+            ? bound
+            : throw new ArgumentException($"{grain} is silo-bound, so its key must be a silo address (host:port@generation)."),
+        _ => _ring.Owner(grain),
+    };
 
-    public bool IsLocal(GrainId grain) => IsStatelessWorker(grain) || _ring.Owner(grain) == silo.Address;
-
-    private bool IsStatelessWorker(GrainId grain) => manifest.FindClass(grain.Type)?.IsStatelessWorker == true;
+    public bool IsLocal(GrainId grain) => Locate(grain) == silo.Address;
 }

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Optimus.Runtime.Hosting;
-using Optimus.Runtime.Membership;
 
 namespace Optimus.Runtime.Testing;
 
@@ -39,9 +38,7 @@ public sealed class TestSilo
     public bool HasEnded => Volatile.Read(ref _ended) != 0;
 
     /// <summary>The cluster as this silo sees it (a silo alone sees itself).</summary>
-    public MembershipSnapshot View => Services.GetRequiredService<LocalSilo>().IsClustered
-        ? Services.GetRequiredService<MembershipService>().Current
-        : MembershipSnapshot.Standalone(Address);
+    public MembershipSnapshot View => Silo.Membership;
 
     internal async Task StartAsync()
     {

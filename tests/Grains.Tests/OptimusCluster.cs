@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Optimus.Runtime;
 using Optimus.Runtime.Testing;
 
@@ -14,6 +16,22 @@ public static class OptimusCluster
         await cluster.StartAsync();
         return cluster;
     }
+
+    /// <summary>
+    /// Silos in a cluster on one PostgreSQL database: grain state, reminders, membership and shards all in it, and each
+    /// silo with a data directory of its own (its copies of segments) under the cluster's folder.
+    /// </summary>
+    public static TestCluster OnPostgres(string connectionString, int silos) => new(
+        (silo, cluster) =>
+        {
+            silo.AddOptimus().UsePostgres(connectionString).UsePostgresClustering().StoreShardsInPostgres();
+            silo.Services.AddOptions<OptimusOptions>().Configure<IOptions<SiloOptions>>(
+                (optimus, self) => optimus.DataDirectory = Path.Combine(cluster.DataDirectory, self.Value.SiloName));
+        })
+    {
+        Clustered = true,
+        InitialSilos = silos,
+    };
 
     public static string NewName() => "ds-" + Guid.NewGuid().ToString("N")[..12];
 }
