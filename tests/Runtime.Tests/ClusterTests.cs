@@ -127,6 +127,29 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task ASiloThatReadsItselfDead_HaltsAtOnce_AndItsGrainsMoveOn()
+    {
+        await using var cluster = NewCluster(2);
+        await cluster.StartAsync();
+        var (survivor, doomed) = (cluster.Silos[0], cluster.Silos[1]);
+        var grains = Enumerable.Range(0, 20).Select(_ => survivor.Client.GetGrain<IPlacedGrain>(Silos.NewKey())).ToList();
+        await Task.WhenAll(grains.Select(g => g.Add()));
+
+        // A peer's votes (a false suspicion that won, say) mark it dead in the table, behind its back.
+        var table = doomed.Services.GetRequiredService<IMembershipTable>();
+        var data = await table.ReadAllAsync(default);
+        var row = data.Find(doomed.Address)!;
+        Assert.True(await table.UpdateRowAsync(row.Entry with { Status = MembershipStatus.Dead }, row.ETag, data.Version, default));
+
+        await Eventually.True(() => doomed.Silo.Status == SiloStatus.Stopped, "the silo found dead halts");
+        await Eventually.True(() => survivor.View.Active.Length == 1, "its peer sees it gone");
+        foreach (var grain in grains)
+        {
+            Assert.Equal(2, await grain.Add());
+        }
+    }
+
+    [Fact]
     public async Task NewSilo_TakesItsShareOfTheGrains()
     {
         await using var cluster = NewCluster(1);

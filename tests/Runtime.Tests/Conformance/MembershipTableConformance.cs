@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Optimus.Runtime.Membership;
 using Xunit;
 
 namespace Optimus.Runtime.Tests.Conformance;
@@ -156,5 +157,47 @@ public abstract class MembershipTableConformance : IAsyncLifetime
 
         var data = await Table.ReadAllAsync(default);
         Assert.Equal(alive.Silo, Assert.Single(data.Rows).Entry.Silo);
+    }
+
+    private async Task<MembershipStatus> VoteAsync(SiloAddress suspect, SiloAddress voter, DateTimeOffset at)
+    {
+        var data = await Table.ReadAllAsync(default);
+        var row = data.Find(suspect)!;
+        var voted = SuspicionRules.Vote(row.Entry, voter, at, data, TimeSpan.FromMinutes(2));
+        Assert.True(await Table.UpdateRowAsync(voted, row.ETag, data.Version, default));
+        return (await Table.ReadAllAsync(default)).Find(suspect)!.Entry.Status;
+    }
+
+    [Fact]
+    public async Task AFalseSuspicion_OneVoteWhereTwoAreNeeded_LeavesTheSiloActive_AndExpiredVotesDoNotAddUp()
+    {
+        var silos = Enumerable.Range(0, 4).Select(_ => Entry(MembershipStatus.Active)).ToList(); // four active: two votes needed
+        for (var i = 0; i < silos.Count; i++)
+        {
+            Assert.True(await Table.InsertRowAsync(silos[i], i, default));
+        }
+
+        var (suspect, first, second, third) = (silos[0].Silo, silos[1].Silo, silos[2].Silo, silos[3].Silo);
+        Assert.Equal(MembershipStatus.Active, await VoteAsync(suspect, first, Start));
+        Assert.Equal(MembershipStatus.Active, await VoteAsync(suspect, first, Start.AddSeconds(10))); // one voter, one vote
+        Assert.Equal(MembershipStatus.Active, await VoteAsync(suspect, second, Start.AddMinutes(3))); // the first has expired
+        Assert.Equal(MembershipStatus.Dead, await VoteAsync(suspect, third, Start.AddMinutes(3).AddSeconds(10)));
+    }
+
+    [Fact]
+    public async Task ADeadSilo_ComesBackAsANewGeneration_BesideItsDeadRow()
+    {
+        var old = Entry(MembershipStatus.Active);
+        await Table.InsertRowAsync(old, 0, default);
+        var row = (await Table.ReadAllAsync(default)).Rows[0];
+        Assert.True(await Table.UpdateRowAsync(old with { Status = MembershipStatus.Dead }, row.ETag, 1, default));
+
+        var reborn = old with { Silo = old.Silo with { Generation = old.Silo.Generation + 60_000 }, Status = MembershipStatus.Joining };
+        Assert.True(await Table.InsertRowAsync(reborn, 2, default));
+
+        var data = await Table.ReadAllAsync(default);
+        Assert.Equal(2, data.Rows.Length);
+        Assert.Equal(MembershipStatus.Dead, data.Find(old.Silo)!.Entry.Status); // the old generation stays dead
+        Assert.Equal(MembershipStatus.Joining, data.Find(reborn.Silo)!.Entry.Status);
     }
 }
