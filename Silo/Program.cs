@@ -1,19 +1,18 @@
-using Optimus.Grains;
 using Optimus.Runtime;
 using Optimus.Silo.Api;
+using Optimus.Silo.Hosting;
 
-// The embedded, single-silo service: `dotnet run --project Silo`. Data in ./data (OPTIMUS_DATA or --data),
-// HTTP on http://localhost:8888 (ASPNETCORE_URLS or --urls).
+// `dotnet run --project Silo`: the embedded, single-silo service, data in ./data (--data), HTTP on
+// http://localhost:8888 (--urls). With --postgres "<connection string>", a silo of the cluster kept in that database
+// (see SiloSettings and the README).
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-var dataDirectory = Path.GetFullPath(builder.Configuration["data"] ?? Environment.GetEnvironmentVariable("OPTIMUS_DATA") ?? "data");
 if (builder.Configuration["urls"] is null && Environment.GetEnvironmentVariable("ASPNETCORE_URLS") is null)
 {
     builder.WebHost.UseUrls("http://localhost:8888");
 }
 
-builder.UseOptimusSilo(silo => silo
-    .UseSqlite(Path.Combine(dataDirectory, "silo.db"))
-    .AddOptimus(o => o.DataDirectory = dataDirectory));
+var settings = SiloSettings.From(builder.Configuration);
+builder.UseOptimusSilo(settings.Configure);
 builder.Services.AddOptimusApi();
 
 var app = builder.Build();

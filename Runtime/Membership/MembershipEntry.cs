@@ -11,9 +11,6 @@ public sealed record MembershipEntry(
     DateTimeOffset IAmAliveAt,
     ImmutableArray<Suspicion> Suspicions)
 {
-    /// <summary>Votes cast at or after <paramref name="since"/>, one per voter.</summary>
-    public int FreshVotes(DateTimeOffset since) => Suspicions.Where(s => s.At >= since).Select(s => s.By).Distinct().Count();
-
     /// <summary>Equal when every field is, the suspicions item by item (an immutable array compares by reference).</summary>
     public bool Equals(MembershipEntry? other) =>
         other is not null && Silo == other.Silo && Status == other.Status && SiloName == other.SiloName && StartedAt == other.StartedAt

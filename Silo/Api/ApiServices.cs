@@ -34,6 +34,7 @@ internal static class ApiServices
         app.MapGet("/readyz", (ILocalSilo silo) => silo.Status == SiloStatus.Active
             ? Results.Text("ready")
             : Results.Text($"silo is {silo.Status}", statusCode: StatusCodes.Status503ServiceUnavailable)).WithTags("Service");
+        app.MapGet("/cluster", (ILocalSilo silo) => Results.Ok(ClusterView.Of(silo))).WithTags("Service");
         app.MapOpenApi();
         app.MapGet("/metrics", (Metrics.PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4")).WithTags("Service");
         app.MapDatasets();

@@ -2,12 +2,13 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Optimus.Grains;
 using Optimus.Runtime;
+using Optimus.Runtime.Persistence;
 
 namespace Optimus.Silo.Api;
 
 /// <summary>
 /// Turns every failure into problem details: a <see cref="ProblemException"/> keeps its code; malformed requests and
-/// bodies over the limit get theirs; a silo that cannot answer is <c>unavailable</c>; anything else is a bug, logged.
+/// bodies over the limit get theirs; a failure that a retry cures is <c>unavailable</c>; anything else is a bug, logged.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
@@ -24,7 +25,10 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (ProblemCodes.PayloadTooLarge, "The request body is larger than the limit.", null),
             BadHttpRequestException bad => (ProblemCodes.InvalidRequest, bad.Message, null),
             JsonException json => (ProblemCodes.InvalidRequest, $"The body is not valid JSON: {json.Message}", null),
-            SiloUnavailableException or RequestTimeoutException or StorageUnavailableException => (ProblemCodes.Unavailable, exception.Message, null),
+            // Transient: a silo gone, a call too slow, the store away, or a write that lost a race to a brief duplicate
+            // activation (the grain reloads). The same request again is the cure.
+            SiloUnavailableException or RequestTimeoutException or StorageUnavailableException or InconsistentStateException =>
+                (ProblemCodes.Unavailable, exception.Message, null),
             _ => (ProblemCatalog.InternalError, "The service failed to answer; the failure is logged.", null),
         };
 

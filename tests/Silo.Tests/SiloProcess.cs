@@ -12,12 +12,14 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly bool _ownsData;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly IReadOnlyList<string> _arguments;
     private Process? _process;
 
-    public SiloProcess(string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    public SiloProcess(string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
         _ownsData = dataDirectory is null;
         _environment = environment ?? new Dictionary<string, string>();
+        _arguments = arguments ?? [];
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("optimus-silo-").FullName;
         Port = FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(120) };
@@ -34,9 +36,10 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string Output { get; private set; } = "";
 
-    public static async Task<SiloProcess> StartAsync(string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<SiloProcess> StartAsync(
+        string? dataDirectory = null, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? arguments = null)
     {
-        var silo = new SiloProcess(dataDirectory, environment);
+        var silo = new SiloProcess(dataDirectory, environment, arguments);
         await silo.StartAsync();
         return silo;
     }
@@ -50,6 +53,11 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = DataDirectory,
         };
+        foreach (var argument in _arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in _environment)
         {
             start.Environment[name] = value;
@@ -134,7 +142,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

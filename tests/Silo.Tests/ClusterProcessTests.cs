@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Optimus.Tests;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Optimus.Silo.Tests;
+
+/// <summary>
+/// Three silo processes, as the README runs them, on one PostgreSQL: the REST API through any of them, and a silo
+/// killed outright (SIGKILL) while the others serve reads.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHelper output)
+{
+    // Quick failure detection, so that the test takes seconds; the defaults take a few seconds more.
+    private static readonly Dictionary<string, string> FastMembership = new()
+    {
+        ["Optimus__Membership__RefreshPeriod"] = "00:00:00.250",
+        ["Optimus__Membership__ProbePeriod"] = "00:00:00.250",
+        ["Optimus__Membership__ProbeTimeout"] = "00:00:00.500",
+        ["Optimus__Membership__MissedProbesLimit"] = "2",
+    };
+
+    private static string Value(string version, string key) => $"\"{version}:{key}\"";
+
+    private async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int count)
+    {
+        var silos = new List<SiloProcess>();
+        for (var i = 1; i <= count; i++)
+        {
+            silos.Add(await SiloProcess.StartAsync(environment: FastMembership, arguments:
+                ["--postgres", connectionString, "--silo-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--silo-name", $"silo-{i}"]));
+        }
+
+        await WaitForAgreementAsync(silos);
+        return silos;
+    }
+
+    private static async Task WaitForAgreementAsync(List<SiloProcess> silos)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var views = await Task.WhenAll(silos.Select(s => s.Api.GetJsonAsync("/cluster")));
+            if (views.All(v => v.GetProperty("silos").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "Active") == silos.Count))
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("The silos did not agree on the cluster.");
+    }
+
+    private static async Task AssertReadsAsync(SiloProcess silo, string dataset, string version, List<string> keys)
+    {
+        foreach (var chunk in keys.Chunk(50))
+        {
+            var (body, read, _) = await silo.Api.GetManyAsync(dataset, "t", chunk);
+            Assert.Equal(version, read);
+            var found = body.GetProperty("found");
+            Assert.All(chunk, k => Assert.Equal($"{version}:{k}", found.GetProperty(k).GetString()));
+        }
+    }
+
+    [Fact]
+    public async Task ThreeSilos_ServeOneDataset_ThroughAnyOfThem_AndSurviveASiloKilledDuringReads()
+    {
+        var silos = await StartClusterAsync(await postgres.Server.CreateDatabaseAsync(), 3);
+        try
+        {
+            var dataset = OptimusApi.NewName();
+            var keys = Enumerable.Range(0, 600).Select(i => $"k{i}").ToList();
+            await silos[0].Api.CreateDatasetAsync(dataset, ["t"]);
+            var versions = new List<string>();
+            for (var v = 0; v < 2; v++)
+            {
+                var version = await silos[1].Api.CreateVersionAsync(dataset, expectedEntries: 1_000_000); // 16 shards, on every silo
+                foreach (var (chunk, index) in keys.Chunk(100).Select((c, i) => (c, i)))
+                {
+                    await silos[index % 3].Api.LoadAsync(dataset, "t", version, chunk.Select(k => (k, Value(version, k))), batchId: $"b{index}");
+                }
+
+                var saved = await silos[2].Api.SaveAsync(version);
+                Assert.Equal("SAVED", saved.GetProperty("status").GetString());
+                versions.Add(version);
+            }
+
+            await silos[0].Api.PublishAsync(versions[0]);
+            foreach (var silo in silos)
+            {
+                await AssertReadsAsync(silo, dataset, versions[0], keys); // the silos agree
+            }
+
+            // Readers on two silos while the third is killed; then a publish through a survivor.
+            using var stop = new CancellationTokenSource();
+            var clock = Stopwatch.StartNew();
+            var failures = new List<TimeSpan>();
+            var wrong = new List<string>();
+            var reads = 0;
+            var readers = silos.Take(2).Select(silo => Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var chunk = keys.OrderBy(_ => Random.Shared.Next()).Take(10).ToList();
+                    var query = string.Join("&", chunk.Select(k => "key=" + k));
+                    using var response = await silo.Http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/t/entries?{query}", UriKind.Relative));
+                    var text = await response.Content.ReadAsStringAsync();
+                    lock (wrong)
+                    {
+                        if (response.StatusCode != HttpStatusCode.OK)
+                        {
+                            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode); // "unavailable": retry
+                            failures.Add(clock.Elapsed);
+                            continue;
+                        }
+
+                        reads++;
+                        var body = JsonDocument.Parse(text).RootElement;
+                        var version = body.GetProperty("version").GetString()!;
+                        if (!versions.Contains(version) || chunk.Any(k => body.GetProperty("found").GetProperty(k).GetString() != $"{version}:{k}"))
+                        {
+                            wrong.Add(text);
+                        }
+                    }
+                }
+            })).ToList();
+
+            await Task.Delay(500);
+            var killedAt = clock.Elapsed;
+            await silos[2].KillAsync();
+            await WaitForAgreementAsync(silos.Take(2).ToList());
+            var stableAt = clock.Elapsed;
+            await Task.Delay(1000);
+            await stop.CancelAsync();
+            await Task.WhenAll(readers);
+
+            Assert.Empty(wrong);
+            Assert.All(failures, at => Assert.True(at < stableAt + TimeSpan.FromSeconds(1), $"a read failed {at - killedAt} after the kill"));
+            await silos[1].Api.PublishAsync(versions[1]);
+            await AssertReadsAsync(silos[0], dataset, versions[1], keys);
+            await AssertReadsAsync(silos[1], dataset, versions[1], keys);
+            output.WriteLine($"{reads} reads, {failures.Count} answered 503 in the {(stableAt - killedAt).TotalMilliseconds:F0} ms until the survivors agreed");
+        }
+        finally
+        {
+            foreach (var silo in silos)
+            {
+                await silo.DisposeAsync();
+            }
+        }
+    }
+}
