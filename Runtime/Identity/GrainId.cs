@@ -8,6 +8,8 @@ namespace Optimus.Runtime;
 /// </summary>
 public readonly struct GrainId : IEquatable<GrainId>
 {
+    private const int StackChars = 256;
+
     /// <summary>Creates a grain id; <paramref name="type"/> must be non-empty and free of '/'.</summary>
     public GrainId(string type, string key)
     {
@@ -57,7 +59,21 @@ public readonly struct GrainId : IEquatable<GrainId>
     }
 
     /// <summary>A stable 32-bit hash of the id, the same in every process (placement, reminder ranges).</summary>
-    public uint GetUniformHashCode() => StableHash.Hash32(ToString());
+    public uint GetUniformHashCode()
+    {
+        // The hash of "type/key", composed on the stack: placement asks for it on every call.
+        var length = Type.Length + 1 + Key.Length;
+        if (length > StackChars)
+        {
+            return StableHash.Hash32(ToString());
+        }
+
+        Span<char> text = stackalloc char[StackChars];
+        Type.CopyTo(text);
+        text[Type.Length] = '/';
+        Key.CopyTo(text[(Type.Length + 1)..]);
+        return unchecked((uint)StableHash.Hash64(text[..length]));
+    }
 
     /// <inheritdoc/>
     public bool Equals(GrainId other) =>

@@ -23,6 +23,12 @@ public static class StableHash
     public static ulong Hash64(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        return Hash64(value.AsSpan());
+    }
+
+    /// <summary>The 64-bit hash of <paramref name="value"/>'s UTF-8 bytes, the same as of the string with these characters.</summary>
+    public static ulong Hash64(ReadOnlySpan<char> value)
+    {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;
         var buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));

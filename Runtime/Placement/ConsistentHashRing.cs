@@ -15,6 +15,7 @@ internal sealed class ConsistentHashRing
 
     private readonly uint[] _points;
     private readonly SiloAddress[] _owners;
+    private readonly SiloAddress? _only; // a ring of one silo needs no hashing: a silo alone owns every grain
 
     public ConsistentHashRing(IEnumerable<SiloAddress> silos)
     {
@@ -31,6 +32,7 @@ internal sealed class ConsistentHashRing
         _points = [.. points.Select(p => p.Point)];
         _owners = [.. points.Select(p => p.Silo)];
         Silos = [.. points.Select(p => p.Silo).Distinct()];
+        _only = Silos.Length == 1 ? Silos[0] : null;
     }
 
     public ImmutableArray<SiloAddress> Silos { get; }
@@ -55,5 +57,5 @@ internal sealed class ConsistentHashRing
     }
 
     /// <summary>The silo that owns <paramref name="grain"/>.</summary>
-    public SiloAddress Owner(GrainId grain) => Owner(grain.GetUniformHashCode());
+    public SiloAddress Owner(GrainId grain) => _only ?? Owner(grain.GetUniformHashCode());
 }

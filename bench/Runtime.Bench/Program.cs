@@ -6,8 +6,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Optimus.Runtime;
 using Optimus.Runtime.Bench;
+using Optimus.Runtime.Placement;
+using Optimus.Runtime.Testing;
 
-// Calls per second on one silo, from outside any grain, with C concurrent callers for D seconds after a warm-up.
+// Calls per second on one silo, from outside any grain, with C concurrent callers for D seconds after a warm-up; then
+// between two silos of a cluster in this process, over TCP on loopback, to grains the other silo owns.
 // Usage: dotnet run -c Release --project bench/Runtime.Bench [-- --seconds 5 --callers 64 --out results.json]
 var seconds = Argument("--seconds", 5);
 var callers = Argument("--callers", 64);
@@ -38,6 +41,25 @@ var results = new List<Result>
     await MeasureAsync($"100-byte immutable argument (by reference), {callers} callers", callers, i => many[i % many.Length].SendImmutable(immutable)),
 };
 await host.StopAsync();
+
+// Two silos, one process, loopback TCP: every call below crosses the network to the other silo and back.
+await using (var cluster = new TestCluster(silo => silo.AddGrain<BenchGrain>().AddMemoryGrainStorage().UseInMemoryReminders(),
+    configureHost: h => h.Logging.SetMinimumLevel(LogLevel.Warning)) { Clustered = true, InitialSilos = 2 })
+{
+    await cluster.StartAsync();
+    var (caller, owner) = (cluster.Silos[0], cluster.Silos[1]);
+    var ring = caller.Services.GetRequiredService<GrainPlacement>().Ring;
+    var remote = Enumerable.Range(0, 20_000).Select(i => caller.Client.GetGrain<IBenchGrain>($"r{i}"))
+        .Where(g => ring.Owner(GrainId.Parse(g.ToString()!)) == owner.Address).Take(10_000).ToArray();
+    foreach (var grain in remote)
+    {
+        await grain.Ping(0);
+    }
+
+    results.Add(await MeasureAsync("remote: one grain on the other silo, 1 caller", 1, _ => remote[0].Ping(1)));
+    results.Add(await MeasureAsync($"remote: {remote.Length:N0} grains on the other silo, {callers} callers", callers, i => remote[i % remote.Length].Ping(1)));
+    results.Add(await MeasureAsync($"remote: 100-byte mutable argument, {callers} callers", callers, i => remote[i % remote.Length].Send(payload)));
+}
 
 Console.WriteLine();
 Console.WriteLine($"| workload ({Environment.ProcessorCount} cores, {seconds} s each) | calls/s | bytes allocated/call | CPU µs/call |");

@@ -67,5 +67,12 @@ public sealed class IdentityTests
     {
         var id = new GrainId("dataset", "users");
         Assert.Equal(unchecked((uint)StableHash.Hash64("dataset/users")), id.GetUniformHashCode());
+
+        // Short ids are hashed from the stack, long ones from their text: the same answer either way.
+        foreach (var key in new[] { "", "ünïcödé/ключ", new string('k', 254), new string('k', 255), new string('é', 1000) })
+        {
+            var other = new GrainId("entryshard", key);
+            Assert.Equal(StableHash.Hash32(other.ToString()), other.GetUniformHashCode());
+        }
     }
 }
