@@ -28,9 +28,9 @@ internal sealed class DatasetGrain(
     private const int RecentVersions = 10;
     private const int MaxActiveHistory = 1000;
 
-    private string Name => GetPrimaryKeyString();
+    private readonly ActiveVersionAnnouncer _announcer = new(grains, silo, activeVersions, logger);
 
-    private readonly ActiveVersionAnnouncer _announcer = new(grains, silo, logger);
+    private string Name => GetPrimaryKeyString();
 
     private DatasetState Dataset => state.State;
 
@@ -38,12 +38,10 @@ internal sealed class DatasetGrain(
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // What is stored is the truth: a pointer written just before a crash (or a failed write) is told again, to
-        // this silo at once and to the others in the background.
+        // What is stored is the truth: a pointer written just before a crash (or a failed write) is told again.
         if (Dataset.Exists)
         {
-            activeVersions.Offer(Name, CurrentPointer);
-            _ = _announcer.AnnounceAsync(Name, CurrentPointer);
+            _ = _announcer.AnnounceAsync(Name, CurrentPointer); // this silo at once, the others in the background
         }
 
         // A save interrupted by a restart resumes: its version grain finishes it and reports back.

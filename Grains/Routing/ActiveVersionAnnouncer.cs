@@ -10,7 +10,7 @@ namespace Optimus.Grains.Routing;
 /// any silo resolves the old version; a silo that does not answer within <see cref="Patience"/> is on its way out — it
 /// is no longer in the cluster once its peers find it dead — and is logged, not waited for.
 /// </summary>
-internal sealed partial class ActiveVersionAnnouncer(IGrainFactory grains, ILocalSilo silo, ILogger logger)
+internal sealed partial class ActiveVersionAnnouncer(IGrainFactory grains, ILocalSilo silo, ActiveVersionCache local, ILogger logger)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
     private readonly HashSet<string> _watchers = new(StringComparer.Ordinal);
@@ -36,6 +36,8 @@ internal sealed partial class ActiveVersionAnnouncer(IGrainFactory grains, ILoca
             }
         }
 
+        local.Offer(dataset, active); // this silo directly; a silo alone makes no call at all
+        silos.Remove(silo.Address.ToString());
         await Task.WhenAll(silos.Select(address => OfferAsync(address, dataset, active)));
     }
 

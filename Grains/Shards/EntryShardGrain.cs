@@ -22,6 +22,7 @@ internal sealed class EntryShardGrain(
     private ShardKey _key;
     private ShardStaging _staging = null!; // set on activation
     private Segment? _segment;
+    private Task<Segment>? _opening; // reads interleave: the first one opens the segment, the others wait for it
 
     private ShardState Shard => state.State;
 
@@ -114,6 +115,7 @@ internal sealed class EntryShardGrain(
         await state.WriteStateAsync();
         _segment?.Dispose();
         _segment = null;
+        _opening = null;
         await _staging.DeleteAsync();
         File.Delete(SegmentPath);
         if (store is not null)
@@ -126,10 +128,23 @@ internal sealed class EntryShardGrain(
 
     private async Task<ReadOnlyMemory<byte>?> ReadAsync(string key) => Shard.Phase switch
     {
-        ShardPhase.Sealed => AsMemory((_segment ??= await OpenSegmentAsync()).Get(key)),
+        ShardPhase.Sealed => AsMemory((_segment ??= await OpenOnceAsync()).Get(key)),
         ShardPhase.Open => AsMemory(await _staging.ReadAsync(key)),
         _ => throw Deleted(),
     };
+
+    private async Task<Segment> OpenOnceAsync()
+    {
+        try
+        {
+            return await (_opening ??= OpenSegmentAsync());
+        }
+        catch
+        {
+            _opening = null; // the next read tries again
+            throw;
+        }
+    }
 
     // Opens (and verifies) the segment this shard sealed: the local copy if it is this one, else the store's.
     private async Task<Segment> OpenSegmentAsync()

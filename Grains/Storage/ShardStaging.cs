@@ -12,6 +12,7 @@ namespace Optimus.Grains.Storage;
 internal sealed class ShardStaging(string shard, string path, IShardStore? store) : IDisposable
 {
     private StagingLog? _log;
+    private Task<StagingLog?>? _building; // draft reads interleave: the first builds the cache, the others wait for it
 
     public async Task<AppendOutcome> AppendAsync(string batchId, ImmutableArray<Entry> entries)
     {
@@ -31,7 +32,7 @@ internal sealed class ShardStaging(string shard, string path, IShardStore? store
     }
 
     /// <summary>The value last written for <paramref name="key"/>, for reads of a draft; null when there is none.</summary>
-    public async Task<byte[]?> ReadAsync(string key) => (await LogAsync(rebuild: false))?.Read(key);
+    public async Task<byte[]?> ReadAsync(string key) => (await CachedAsync())?.Read(key);
 
     /// <summary>Every batch acknowledged so far, to build the segment from; null when there is none.</summary>
     public Task<StagingLog?> ForSealingAsync() => LogAsync(rebuild: store is not null);
@@ -50,6 +51,23 @@ internal sealed class ShardStaging(string shard, string path, IShardStore? store
     {
         _log?.Dispose();
         _log = null;
+    }
+
+    private async Task<StagingLog?> CachedAsync()
+    {
+        if (store is null || _log is not null)
+        {
+            return await LogAsync(rebuild: false);
+        }
+
+        try
+        {
+            return await (_building ??= LogAsync(rebuild: true));
+        }
+        finally
+        {
+            _building = null;
+        }
     }
 
     private async Task<StagingLog?> LogAsync(bool rebuild)

@@ -12,8 +12,8 @@ namespace Optimus.Runtime.Membership;
 /// This silo's part in membership. It joins (a <c>Joining</c> row), becomes <c>Active</c>, says it is alive, and reads
 /// the table every refresh period; each new table version becomes the snapshot that placement, the transport, the
 /// pending calls and the catalog act on. It pings the few peers it watches and, after enough missed pings, votes them
-/// dead; a silo is declared dead when its fresh votes reach min(2, half the active silos). A silo that reads itself
-/// dead halts at once. Every change to the table is a compare-and-swap; a lost race is simply tried again.
+/// dead (see <see cref="SuspicionRules"/> for how many votes it takes). A silo that reads itself dead halts at once.
+/// Every change to the table is a compare-and-swap; a lost race is simply tried again.
 /// </summary>
 internal sealed partial class MembershipService(
     IMembershipTable table,
@@ -36,6 +36,7 @@ internal sealed partial class MembershipService(
     private ITimer? _refresh;
     private ITimer? _heartbeat;
     private ITimer? _probe;
+    private int _halted;
     private bool _leaving;
     private bool _departing;
 
@@ -90,6 +91,11 @@ internal sealed partial class MembershipService(
     /// <summary>Stops every timer at once, writing nothing (a kill, or a silo that found itself dead).</summary>
     public void Halt()
     {
+        if (Interlocked.Exchange(ref _halted, 1) != 0)
+        {
+            return; // a kill, then the host's disposal: the second finds everything stopped
+        }
+
         _stopping.Cancel();
         _refresh?.Dispose();
         _heartbeat?.Dispose();

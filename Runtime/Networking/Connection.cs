@@ -33,6 +33,7 @@ internal sealed partial class Connection : IAsyncDisposable
     private PipeWriter _output = null!;
     private long _nextPing;
     private int _closed;
+    private int _disposed;
 
     private Connection(Socket socket, IConnectionOwner owner, MessageCodec codec, ILogger logger)
     {
@@ -102,8 +103,11 @@ internal sealed partial class Connection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Close(null);
-        await _closing.CancelAsync();
-        _closing.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) // a silo forgets a dead peer's connection, and then closes them all
+        {
+            await _closing.CancelAsync();
+            _closing.Dispose();
+        }
     }
 
     public override string ToString() => Peer is { } peer ? $"connection to {peer}" : "connection (handshake pending)";

@@ -261,7 +261,7 @@ public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper out
                 }
                 catch (Exception exception) when (exception is not ProblemException)
                 {
-                    failures.Enqueue((clock.Elapsed, exception.GetType().Name));
+                    failures.Enqueue((clock.Elapsed, exception is SiloUnavailableException ? exception.GetType().Name : $"{exception.GetType().Name}: {exception.Message}"));
                 }
             }
         })).ToList();

@@ -112,7 +112,8 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
                     {
                         if (response.StatusCode != HttpStatusCode.OK)
                         {
-                            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode); // "unavailable": retry
+                            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, // "unavailable": retry
+                                $"{(int)response.StatusCode} {text}\n{silo.Output[Math.Max(0, silo.Output.Length - 6000)..]}");
                             failures.Add(clock.Elapsed);
                             continue;
                         }

@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Optimus.Service.Bench;
+namespace Optimus.Bench;
 
-/// <summary>The service started from its build output as its own process, on a free port, with a fresh data directory.</summary>
+/// <summary>
+/// The service started from its build output as its own process, on a free port, with a fresh data directory (and any
+/// further command-line arguments, such as a cluster's <c>--postgres</c>). Shared by the service and cluster benchmarks.
+/// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -22,15 +25,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<ServiceProcess> StartAsync()
+    public static async Task<ServiceProcess> StartAsync(params string[] arguments)
     {
+        ArgumentNullException.ThrowIfNull(arguments);
         var data = Directory.CreateTempSubdirectory("optimus-bench-").FullName;
-        int port;
-        using (var listener = new TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+        var port = FreePort();
 
         var start = new ProcessStartInfo("dotnet")
         {
@@ -38,10 +37,15 @@ internal sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[silo] {e.Data}"); } };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[silo {port}] {e.Data}"); } }; // warnings and worse
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[silo {port}] {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var service = new ServiceProcess(process, data, port);
@@ -85,10 +89,26 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Kills the process outright (SIGKILL).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _process.Kill();
-        await _process.WaitForExitAsync();
+        await KillAsync();
         _process.Dispose();
         Directory.Delete(DataDirectory, recursive: true);
     }
