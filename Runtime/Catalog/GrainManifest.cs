@@ -10,7 +10,7 @@ namespace Optimus.Runtime.Catalog;
 /// several classes implement (a shared base interface) cannot name a grain by itself: asking for it says which
 /// classes implement it. Interfaces of the runtime itself (such as <see cref="IRemindable"/>) are never mapped.
 /// </summary>
-internal sealed class GrainManifest
+internal sealed class GrainManifest : IGrainTypeResolver
 {
     private readonly FrozenDictionary<string, GrainClassInfo> _classes;
     private readonly FrozenDictionary<Type, string[]> _grainTypesOfInterface;
@@ -50,6 +50,10 @@ internal sealed class GrainManifest
     }
 
     public GrainClassInfo? FindClass(string grainType) => _classes.GetValueOrDefault(grainType);
+
+    /// <summary>Every grain interface one grain type implements, by interface name: what a client needs to make references.</summary>
+    public IEnumerable<KeyValuePair<string, string>> UniqueGrainTypes() =>
+        _grainTypesOfInterface.Where(pair => pair.Value.Length == 1).Select(pair => KeyValuePair.Create(pair.Key.FullName!, pair.Value[0]));
 
     public string GetGrainType(Type grainInterface)
     {

@@ -1,14 +1,12 @@
-using Optimus.Runtime.Catalog;
-
 namespace Optimus.Runtime.Invocation;
 
 /// <summary>Creates references bound to one runtime client. No I/O: the grain activates on its first call.</summary>
-internal sealed class GrainFactory(IRuntimeClient runtime, GrainManifest manifest) : IGrainFactory
+internal sealed class GrainFactory(IRuntimeClient runtime, IGrainTypeResolver grainTypes) : IGrainFactory
 {
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey
     {
         ArgumentNullException.ThrowIfNull(key);
-        var grainType = manifest.GetGrainType(typeof(TGrainInterface));
+        var grainType = grainTypes.GetGrainType(typeof(TGrainInterface));
         return (TGrainInterface)GetReference(typeof(TGrainInterface), new GrainId(grainType, key));
     }
 

@@ -208,7 +208,7 @@ internal sealed partial class MembershipService(
             if (status == MembershipStatus.Dead && previous.StatusOf(member) != MembershipStatus.Dead && member != silo.Address)
             {
                 LogDeclaredDead(logger, member);
-                callbacks.FailCallsTo(member);
+                callbacks.FailCallsTo(member, $"Silo {member} was declared dead");
                 _ = connections.ForgetAsync(member);
             }
         }

@@ -40,15 +40,17 @@ internal sealed partial class CallbackTable : IDisposable
     /// <summary>The request a pending call sent, to decode its response by.</summary>
     public Message? FindRequest(long id) => _pending.TryGetValue(id, out var call) ? call.Request : null;
 
-    /// <summary>Fails at once every call sent to <paramref name="silo"/>, which was declared dead: no waiting for the timeout.</summary>
-    public void FailCallsTo(SiloAddress silo)
+    /// <summary>
+    /// Fails at once every call sent to <paramref name="silo"/> (declared dead, or a client's gateway that is gone): no
+    /// waiting for the timeout. <paramref name="what"/> says what happened to it.
+    /// </summary>
+    public void FailCallsTo(SiloAddress silo, string what)
     {
         foreach (var (id, call) in _pending)
         {
             if (call.Request.TargetSilo == silo && _pending.TryRemove(KeyValuePair.Create(id, call)))
             {
-                call.Fail(new SiloUnavailableException(
-                    $"Silo {silo} was declared dead before {call.Request.TargetGrain}.{call.Request.MethodName} answered. Retry."));
+                call.Fail(new SiloUnavailableException($"{what} before {call.Request.TargetGrain}.{call.Request.MethodName} answered. Retry."));
             }
         }
     }

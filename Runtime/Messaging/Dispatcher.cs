@@ -29,8 +29,8 @@ internal sealed class Dispatcher(
         var status = silo.Status;
         if (status is SiloStatus.Stopped or SiloStatus.Created)
         {
-            messageCenter.Reject(request, new SiloUnavailableException(
-                $"Silo {silo.Address} is {status}; the call to {request.TargetGrain}.{request.MethodName} was not delivered."));
+            messageCenter.Reject(request, NotDelivered.Mark(new SiloUnavailableException(
+                $"Silo {silo.Address} is {status}; the call to {request.TargetGrain}.{request.MethodName} was not delivered.")));
             return;
         }
 
@@ -44,8 +44,8 @@ internal sealed class Dispatcher(
 
             if (request.ForwardCount >= MaxForwards)
             {
-                messageCenter.Reject(request, new SiloUnavailableException(
-                    $"The call to {request.TargetGrain}.{request.MethodName} was passed on {MaxForwards} times: the silos' views of the cluster disagree. Retry."));
+                messageCenter.Reject(request, NotDelivered.Mark(new SiloUnavailableException(
+                    $"The call to {request.TargetGrain}.{request.MethodName} was passed on {MaxForwards} times: the silos' views of the cluster disagree. Retry.")));
                 return;
             }
 
@@ -55,8 +55,8 @@ internal sealed class Dispatcher(
 
         if (status == SiloStatus.ShuttingDown && (request.Flags & MessageFlags.FromClient) != 0 && !silo.IsClustered)
         {
-            messageCenter.Reject(request, new SiloUnavailableException(
-                $"Silo {silo.Address} is {status}; the call to {request.TargetGrain}.{request.MethodName} was not delivered."));
+            messageCenter.Reject(request, NotDelivered.Mark(new SiloUnavailableException(
+                $"Silo {silo.Address} is {status}; the call to {request.TargetGrain}.{request.MethodName} was not delivered.")));
             return;
         }
 

@@ -154,6 +154,12 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
 
     private void WriteArguments(WireWriter writer, Message message)
     {
+        if (message.Body is EncodedBody encoded)
+        {
+            writer.WriteBytes(encoded.Bytes); // passed on as it came
+            return;
+        }
+
         var scratch = Scratch();
         var body = new WireWriter(scratch);
         var arguments = message.Body as object?[] ?? [];
@@ -172,6 +178,12 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
 
     private void WriteResponse(WireWriter writer, Message message)
     {
+        if (message.Body is EncodedBody encoded)
+        {
+            writer.WriteBytes(encoded.Bytes); // a gateway relays a response to its client as it came
+            return;
+        }
+
         var scratch = Scratch();
         var body = new WireWriter(scratch);
         var response = message.Body as Response ?? Response.Empty;

@@ -47,6 +47,9 @@ internal sealed partial class Connection : IAsyncDisposable
     /// <summary>Who is at the other end, once the handshake is done: a silo, or a client's gateway connection.</summary>
     public Hello? Peer { get; private set; }
 
+    /// <summary>On the connecting side, once the handshake is done: the other side's welcome.</summary>
+    public Welcome? Welcome { get; private set; }
+
     /// <summary>Completes when the handshake is done; faults when it failed.</summary>
     public Task Ready => _ready.Task;
 
@@ -178,10 +181,10 @@ internal sealed partial class Connection : IAsyncDisposable
         {
             case FrameKind.Hello when accepting && Peer is null:
                 var hello = Hello.Read(payload);
-                if (_owner.Admit(hello, out var self, out var refusal))
+                if (_owner.Admit(hello, out var welcome, out var refusal))
                 {
                     Peer = hello;
-                    await WriteFrameAsync(FrameKind.Welcome, w => w.WriteSilo(self));
+                    await WriteFrameAsync(FrameKind.Welcome, welcome!.Write);
                     Start(); // from here on, only the write loop writes
                     _owner.Opened(this);
                 }
@@ -193,7 +196,8 @@ internal sealed partial class Connection : IAsyncDisposable
 
                 break;
             case FrameKind.Welcome when !accepting && Peer is null:
-                Peer = new Hello(_owner.ClusterId, ReadSilo(payload), Guid.Empty, null);
+                Welcome = Welcome.Read(payload);
+                Peer = new Hello(_owner.ClusterId, Welcome.Silo, Guid.Empty, null);
                 Start();
                 _owner.Opened(this);
                 break;
@@ -350,12 +354,6 @@ internal sealed partial class Connection : IAsyncDisposable
         return true;
     }
 
-    private static SiloAddress ReadSilo(ReadOnlySequence<byte> payload)
-    {
-        var bytes = payload.ToArray();
-        return new WireReader(bytes).ReadSilo() ?? throw new InvalidDataException("A welcome names no silo.");
-    }
-
     private static string ReadString(ReadOnlySequence<byte> payload)
     {
         var bytes = payload.ToArray();
@@ -394,7 +392,7 @@ internal sealed partial class Connection : IAsyncDisposable
             pong.TrySetCanceled();
         }
 
-        var undelivered = new SiloUnavailableException($"The {this} closed before the message was sent: {reason?.Message ?? "closed"}");
+        var undelivered = NotDelivered.Mark(new SiloUnavailableException($"The {this} closed before the message was sent: {reason?.Message ?? "closed"}"));
         while (_outgoing.Reader.TryRead(out var item))
         {
             if (item.Message is { } message)

@@ -7,8 +7,8 @@ internal interface IConnectionOwner
 {
     string ClusterId { get; }
 
-    /// <summary>Decides whether to accept a peer's hello; when it does, says who this side is.</summary>
-    bool Admit(Hello hello, out SiloAddress self, out string refusal);
+    /// <summary>Decides whether to accept a peer's hello; when it does, the welcome says who this side is.</summary>
+    bool Admit(Hello hello, out Welcome? welcome, out string refusal);
 
     void Opened(Connection connection);
 

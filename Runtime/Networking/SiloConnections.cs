@@ -11,10 +11,12 @@ namespace Optimus.Runtime.Networking;
 /// <summary>
 /// A silo's connections: it listens on its silo port for other silos and for clients (it is their gateway), keeps
 /// one outgoing connection per silo it talks to, and knows each connected client by id so that responses find their
-/// way back. A hello is refused when it names another cluster, or a generation of this silo other than this one.
+/// way back. A hello is refused when it names another cluster, or a generation of this silo other than this one; a
+/// client's also when this silo is on its way out. A client is welcomed with the grain types it may call.
 /// </summary>
 internal sealed partial class SiloConnections(
     LocalSilo silo,
+    Catalog.GrainManifest manifest,
     MessageCodec codec,
     IOptions<SiloOptions> options,
     IOptions<ClusterMembershipOptions> membership,
@@ -27,6 +29,7 @@ internal sealed partial class SiloConnections(
     private MessageCenter? _messages;
     private TcpListener? _listener;
     private int _disposed;
+    private Welcome? _clientWelcome;
 
     public string ClusterId => silo.ClusterId;
 
@@ -55,7 +58,7 @@ internal sealed partial class SiloConnections(
             _silos.TryRemove(KeyValuePair.Create(target, connection)); // closed meanwhile: one fresh try
         }
 
-        Undeliverable(message, new SiloUnavailableException($"Silo {target} cannot be reached."));
+        Undeliverable(message, NotDelivered.Mark(new SiloUnavailableException($"Silo {target} cannot be reached.")));
     }
 
     /// <summary>Hands a response to a client connected to this gateway.</summary>
@@ -97,13 +100,16 @@ internal sealed partial class SiloConnections(
         _stopping.Dispose();
     }
 
-    public bool Admit(Hello hello, out SiloAddress self, out string refusal)
+    public bool Admit(Hello hello, out Welcome? welcome, out string refusal)
     {
-        self = silo.Address;
         refusal = hello.ClusterId != silo.ClusterId ? $"this silo belongs to cluster '{silo.ClusterId}', not '{hello.ClusterId}'"
             : hello.Target is { } target && target != silo.Address ? $"this is {silo.Address}, not {target} (a stale generation)"
             : silo.Status is SiloStatus.Stopped ? "this silo has stopped"
+            : silo.Status is SiloStatus.ShuttingDown && hello.Silo is null ? "this silo is shutting down; use another gateway"
             : "";
+        welcome = refusal.Length > 0 ? null
+            : hello.Silo is null ? _clientWelcome ??= new Welcome(silo.Address, [.. manifest.UniqueGrainTypes()]) // a client: it needs the grain types
+            : new Welcome(silo.Address, []);
         return refusal.Length == 0;
     }
 

@@ -165,6 +165,20 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Connects a <see cref="ClusterClient"/> to a clustered test cluster whose membership is in memory, as a process
+    /// outside it would connect (a cluster on PostgreSQL: <see cref="ClusterClient.ConnectAsync(string, Action{ClusterClientOptions}?, Microsoft.Extensions.Logging.ILoggerFactory?, CancellationToken)"/>).
+    /// </summary>
+    public Task<ClusterClient> ConnectClientAsync(Action<ClusterClientOptions>? configure = null)
+    {
+        if (!Clustered || Primary.Services.GetRequiredService<IMembershipTable>() != _membership)
+        {
+            throw new InvalidOperationException("Only a clustered test cluster with its membership in memory has a table to pass in; connect by connection string.");
+        }
+
+        return ClusterClient.ConnectAsync(_membership, configure);
+    }
+
     /// <summary>Stops every silo gracefully: running calls finish and every grain deactivates.</summary>
     public async Task StopAsync()
     {

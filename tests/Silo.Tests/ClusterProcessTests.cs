@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Optimus.Grains;
+using Optimus.Runtime;
 using Optimus.Tests;
 using Xunit;
 using Xunit.Abstractions;
@@ -68,7 +70,8 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
     [Fact]
     public async Task ThreeSilos_ServeOneDataset_ThroughAnyOfThem_AndSurviveASiloKilledDuringReads()
     {
-        var silos = await StartClusterAsync(await postgres.Server.CreateDatabaseAsync(), 3);
+        var connectionString = await postgres.Server.CreateDatabaseAsync();
+        var silos = await StartClusterAsync(connectionString, 3);
         try
         {
             var dataset = OptimusApi.NewName();
@@ -92,6 +95,20 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
             foreach (var silo in silos)
             {
                 await AssertReadsAsync(silo, dataset, versions[0], keys); // the silos agree
+            }
+
+            // A .NET client outside the cluster finds the same silos in PostgreSQL and reads the same values.
+            await using (var client = await ClusterClient.ConnectAsync(connectionString, o => o.Serialization.TypeInfoResolvers.Add(OptimusJsonContext.Default)))
+            {
+                for (var wait = 0; client.Gateways.Count < 3 && wait < 100; wait++)
+                {
+                    await Task.Delay(50); // connecting waits for the first gateway; the others follow
+                }
+
+                Assert.Equal(3, client.Gateways.Count);
+                var read = await client.GetGrain<IRouterGrain>(IRouterGrain.Key).GetMany(dataset, "t", [.. keys.Take(100)], null);
+                Assert.Equal(versions[0], read.Version);
+                Assert.Equal(keys.Take(100).Select(k => Value(versions[0], k)), read.Values.Select(v => System.Text.Encoding.UTF8.GetString(v!.Value.Span)));
             }
 
             // Readers on two silos while the third is killed; then a publish through a survivor.

@@ -1,0 +1,180 @@
+using System.Collections.Concurrent;
+using Optimus.Runtime.Testing;
+using Optimus.Runtime.Tests.Grains;
+using Optimus.Runtime.Tests.Support;
+using Xunit;
+
+namespace Optimus.Runtime.Tests;
+
+/// <summary>
+/// A client outside the cluster: it finds the gateways in the membership table, reaches grains on every silo, follows
+/// silos that come and go, makes read-only calls again when their silo dies, and fails other calls clearly.
+/// </summary>
+public sealed class ClusterClientTests
+{
+    private static TestCluster NewCluster(int silos) => new(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders())
+    {
+        Clustered = true,
+        InitialSilos = silos,
+    };
+
+    private static void Quick(ClusterClientOptions options)
+    {
+        options.GatewayRefreshPeriod = TimeSpan.FromMilliseconds(100);
+        options.RetryDelay = TimeSpan.FromMilliseconds(100);
+        options.MaxAttempts = 8; // enough to outlast the test cluster's failure detection
+    }
+
+    [Fact]
+    public async Task AClient_FindsEveryGateway_AndReachesGrainsOnEverySilo()
+    {
+        await using var cluster = NewCluster(3);
+        await cluster.StartAsync();
+        await using var client = await cluster.ConnectClientAsync(Quick);
+        await Eventually.True(() => client.Gateways.Count == 3, "the client connects to every silo");
+
+        var grains = Enumerable.Range(0, 30).Select(_ => client.GetGrain<IPlacedGrain>(Silos.NewKey())).ToList();
+        Assert.All(await Task.WhenAll(grains.Select(g => g.Add())), count => Assert.Equal(1, count));
+        Assert.Equal(3, (await Task.WhenAll(grains.Select(g => g.WhereAmI()))).Distinct().Count());
+
+        // The same grains through a silo, a grain reference as an argument, and an exception on the way back.
+        Assert.Equal(2, await cluster.Silos[1].Client.GetGrain<IPlacedGrain>(grains[0].GetPrimaryKey()).Add());
+        Assert.Equal(await grains[1].WhereAmI(), await grains[0].AskWhere(grains[1]));
+        var failing = client.GetGrain<IBehaviourGrain>(Silos.NewKey());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => failing.Fail("invalid", "on purpose"));
+        Assert.Equal("on purpose", error.Message);
+    }
+
+    [Fact]
+    public async Task AClient_FollowsSilosThatComeAndGo()
+    {
+        await using var cluster = NewCluster(1);
+        await cluster.StartAsync();
+        await using var client = await cluster.ConnectClientAsync(Quick);
+        Assert.Single(client.Gateways);
+
+        var joined = await cluster.StartSiloAsync();
+        await Eventually.True(() => client.Gateways.Contains(joined.Address), "the client connects to the new silo");
+
+        await cluster.Silos[0].KillAsync();
+        await Eventually.True(() => client.Gateways.SequenceEqual([joined.Address]), "the client lets the dead silo go");
+        Assert.Equal(1, await client.GetGrain<IPlacedGrain>(Silos.NewKey()).Add());
+    }
+
+    [Fact]
+    public async Task ReadOnlyCalls_AreMadeAgain_WhenTheirSiloDies_AndNoAcknowledgedWriteIsLost()
+    {
+        await using var cluster = NewCluster(3);
+        await cluster.StartAsync();
+        await using var client = await cluster.ConnectClientAsync(Quick);
+        var grains = Enumerable.Range(0, 30).Select(_ => client.GetGrain<IPlacedGrain>(Silos.NewKey())).ToList();
+        await Task.WhenAll(grains.Select(g => g.Add()));
+        var victim = cluster.Silos[2];
+        Assert.Contains(grains, g => cluster.FindActivation(g) == victim);
+
+        using var stop = new CancellationTokenSource();
+        var readFailures = new ConcurrentQueue<Exception>();
+        var acknowledged = grains.ToDictionary(g => g.GetPrimaryKey(), _ => 1);
+        var writeFailures = 0;
+        var reading = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.WhenAll(grains.Select(g => g.Count()));
+                }
+                catch (Exception exception)
+                {
+                    readFailures.Enqueue(exception);
+                }
+            }
+        });
+        var writing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var grain in grains)
+                {
+                    try
+                    {
+                        acknowledged[grain.GetPrimaryKey()] = await grain.Add();
+                    }
+                    catch (SiloUnavailableException)
+                    {
+                        writeFailures++; // not read-only: the caller decides, and this one does not know whether it happened
+                    }
+                }
+            }
+        });
+
+        await Task.Delay(300);
+        await victim.KillAsync();
+        await cluster.WaitForStableAsync();
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(reading, writing);
+
+        Assert.Empty(readFailures);
+        foreach (var grain in grains)
+        {
+            var count = await grain.Count();
+            Assert.InRange(count, acknowledged[grain.GetPrimaryKey()], acknowledged[grain.GetPrimaryKey()] + writeFailures);
+        }
+    }
+
+    [Fact]
+    public async Task AGatewaysGracefulStop_FailsNoClientCall()
+    {
+        await using var cluster = NewCluster(3);
+        await cluster.StartAsync();
+        await using var client = await cluster.ConnectClientAsync(Quick);
+        await Eventually.True(() => client.Gateways.Count == 3, "the client connects to every silo");
+        var grains = Enumerable.Range(0, 30).Select(_ => client.GetGrain<IPlacedGrain>(Silos.NewKey())).ToList();
+
+        using var stop = new CancellationTokenSource();
+        var failures = new ConcurrentQueue<Exception>();
+        var calling = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                foreach (var grain in grains)
+                {
+                    try
+                    {
+                        await grain.Add();
+                    }
+                    catch (Exception exception)
+                    {
+                        failures.Enqueue(exception);
+                    }
+                }
+            }
+        });
+
+        await Task.Delay(300);
+        var leaving = cluster.Silos[1];
+        await leaving.StopAsync();
+        await cluster.WaitForStableAsync();
+        await stop.CancelAsync();
+        await calling;
+
+        Assert.Empty(failures);
+        Assert.DoesNotContain(leaving.Address, client.Gateways);
+    }
+
+    [Fact]
+    public async Task AClientOfAnotherCluster_IsRefused_SayingWhy()
+    {
+        await using var cluster = NewCluster(1);
+        await cluster.StartAsync();
+
+        var refused = await Assert.ThrowsAsync<SiloUnavailableException>(() => cluster.ConnectClientAsync(o =>
+        {
+            o.ClusterId = "another";
+            o.ConnectTimeout = TimeSpan.FromSeconds(1);
+        }));
+
+        Assert.Contains("cluster 'optimus', not 'another'", refused.Message, StringComparison.Ordinal);
+    }
+}
