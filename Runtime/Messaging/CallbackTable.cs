@@ -10,11 +10,14 @@ namespace Optimus.Runtime.Messaging;
 /// <summary>
 /// The calls this process has sent and not yet had answered. It belongs to one sender (this silo or this client), so
 /// correlation ids are unique within it and a response, routed here by its target address, is matched by
-/// (sender, id). A sweep fails calls past their deadline with a timeout that says who waited on whom.
+/// (sender, id). A sweep fails calls past their deadline with a timeout that says who waited on whom. A gateway also
+/// keeps the requests of its clients that it passed on to other silos, so that their callers hear at once, rather than
+/// at their timeout, when the silo that had them is declared dead.
 /// </summary>
 internal sealed partial class CallbackTable : IDisposable
 {
     private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
+    private readonly ConcurrentDictionary<(Guid Client, long Id), Message> _relayed = new();
     private readonly TimeProvider _time;
     private readonly ILogger<CallbackTable> _logger;
     private readonly IActivationDiagnostics? _diagnostics;
@@ -33,7 +36,22 @@ internal sealed partial class CallbackTable : IDisposable
         _sweep = time.CreateTimerWithoutContext(static state => ((CallbackTable)state!).Sweep(), this, period, period);
     }
 
+    /// <summary>Fails a client's request that was passed on to a silo now dead: set by the message center.</summary>
+    public Action<Message, Exception>? RelayFailed { get; set; }
+
     public void Register(long id, PendingCall call) => _pending[id] = call;
+
+    /// <summary>A client's request this gateway passed on to another silo, until its response comes back through.</summary>
+    public void TrackRelay(Message request) => _relayed[(request.Client, request.Id)] = request;
+
+    /// <summary>The response to a relayed request is on its way to the client.</summary>
+    public void EndRelay(Message response)
+    {
+        if (!_relayed.IsEmpty)
+        {
+            _relayed.TryRemove((response.Client, response.Id), out _);
+        }
+    }
 
     public void Remove(long id) => _pending.TryRemove(id, out _);
 
@@ -51,6 +69,14 @@ internal sealed partial class CallbackTable : IDisposable
             if (call.Request.TargetSilo == silo && _pending.TryRemove(KeyValuePair.Create(id, call)))
             {
                 call.Fail(new SiloUnavailableException($"{what} before {call.Request.TargetGrain}.{call.Request.MethodName} answered. Retry."));
+            }
+        }
+
+        foreach (var (key, request) in _relayed)
+        {
+            if (request.TargetSilo == silo && _relayed.TryRemove(KeyValuePair.Create(key, request)))
+            {
+                RelayFailed?.Invoke(request, new SiloUnavailableException($"{what} before {request.TargetGrain}.{request.MethodName} answered. Retry."));
             }
         }
     }
@@ -94,6 +120,14 @@ internal sealed partial class CallbackTable : IDisposable
                 var exception = new RequestTimeoutException(DescribeTimeout(call));
                 LogTimeout(_logger, exception.Message);
                 call.Fail(exception);
+            }
+        }
+
+        foreach (var (key, request) in _relayed)
+        {
+            if (request.IsExpired(now))
+            {
+                _relayed.TryRemove(key, out _); // its client has timed out by itself
             }
         }
     }

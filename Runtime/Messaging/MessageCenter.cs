@@ -26,6 +26,7 @@ internal sealed partial class MessageCenter(GrainCodec codec, MessageCodec wire,
         _dispatcher = dispatcher;
         _callbacks = callbacks;
         _network = network;
+        callbacks.RelayFailed = (request, exception) => Reject(request, exception);
     }
 
     public void SendRequest(Message request)
@@ -52,6 +53,11 @@ internal sealed partial class MessageCenter(GrainCodec codec, MessageCodec wire,
     {
         request.ForwardCount++;
         request.TargetSilo = owner;
+        if (request.Client != Guid.Empty && request.SendingSilo == silo.Address)
+        {
+            _callbacks?.TrackRelay(request); // this silo is the client's gateway: it answers if the owner dies first
+        }
+
         Network.Send(owner, request);
     }
 
@@ -68,6 +74,7 @@ internal sealed partial class MessageCenter(GrainCodec codec, MessageCodec wire,
 
         if (response.Client != Guid.Empty)
         {
+            _callbacks?.EndRelay(response);
             Network.SendToClient(response.Client, response); // this silo is the client's gateway
             return;
         }
@@ -102,6 +109,7 @@ internal sealed partial class MessageCenter(GrainCodec codec, MessageCodec wire,
             {
                 if (message.Client != Guid.Empty && message.TargetSilo == silo.Address)
                 {
+                    _callbacks?.EndRelay(message);
                     Network.SendToClient(message.Client, message); // relayed as it came: the client decodes it
                 }
                 else if (_callbacks?.FindRequest(message.Id) is { Method: { } method })

@@ -124,6 +124,35 @@ public sealed class ClusterClientTests
     }
 
     [Fact]
+    public async Task CallsWaitingOnASiloThatDies_FailAtOnce_ThroughWhicheverGatewayTheyTook()
+    {
+        await using var cluster = NewCluster(3);
+        await cluster.StartAsync();
+        await using var client = await cluster.ConnectClientAsync(o =>
+        {
+            Quick(o);
+            o.ResponseTimeout = TimeSpan.FromMinutes(5);
+        });
+        await Eventually.True(() => client.Gateways.Count == 3, "the client connects to every silo");
+        var victim = cluster.Silos[2];
+        var grains = Enumerable.Range(0, 40).Select(_ => client.GetGrain<IPlacedGrain>(Silos.NewKey())).ToList();
+        await Task.WhenAll(grains.Select(g => g.Count()));
+        var onVictim = grains.Where(g => cluster.FindActivation(g) == victim).ToList();
+        Assert.NotEmpty(onVictim);
+
+        // Calls go round-robin over the gateways: some reach the victim through another silo, which relays them.
+        var waiting = onVictim.SelectMany(g => Enumerable.Range(0, 3).Select(_ => g.Hold(TimeSpan.FromMinutes(5)))).ToList();
+        await Task.Delay(200);
+        await victim.KillAsync();
+
+        foreach (var call in waiting)
+        {
+            // Not read-only and perhaps begun: the caller hears of it, long before the 5-minute timeout.
+            await Assert.ThrowsAsync<SiloUnavailableException>(() => call.WaitAsync(TimeSpan.FromSeconds(60)));
+        }
+    }
+
+    [Fact]
     public async Task AGatewaysGracefulStop_FailsNoClientCall()
     {
         await using var cluster = NewCluster(3);

@@ -17,6 +17,10 @@ public interface IPlacedGrain : IGrainWithStringKey
 
     /// <summary>Asks another grain where it lives: a call from a grain on one silo to a grain on another.</summary>
     Task<string> AskWhere(IPlacedGrain other);
+
+    /// <summary>Stays busy for <paramref name="duration"/>: a call still running when its silo dies.</summary>
+    [AlwaysInterleave]
+    Task Hold(TimeSpan duration);
 }
 
 public sealed class PlacedGrain([PersistentState("placed")] IPersistentState<int> count) : Grain, IPlacedGrain
@@ -33,4 +37,6 @@ public sealed class PlacedGrain([PersistentState("placed")] IPersistentState<int
     public Task<int> Count() => Task.FromResult(count.State);
 
     public Task<string> AskWhere(IPlacedGrain other) => other.WhereAmI();
+
+    public Task Hold(TimeSpan duration) => Task.Delay(duration);
 }
