@@ -4,8 +4,8 @@ using System.Text.Json;
 using Optimus.Grains;
 using Optimus.Runtime;
 using Optimus.Tests;
-using Xunit;
 using Xunit.Abstractions;
+using Xunit;
 
 namespace Optimus.Silo.Tests;
 
@@ -16,45 +16,7 @@ namespace Optimus.Silo.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHelper output)
 {
-    // Quick failure detection, so that the test takes seconds; the defaults take a few seconds more.
-    private static readonly Dictionary<string, string> FastMembership = new()
-    {
-        ["Optimus__Membership__RefreshPeriod"] = "00:00:00.250",
-        ["Optimus__Membership__ProbePeriod"] = "00:00:00.250",
-        ["Optimus__Membership__ProbeTimeout"] = "00:00:00.500",
-        ["Optimus__Membership__MissedProbesLimit"] = "2",
-    };
-
     private static string Value(string version, string key) => $"\"{version}:{key}\"";
-
-    private async Task<List<SiloProcess>> StartClusterAsync(string connectionString, int count)
-    {
-        var silos = new List<SiloProcess>();
-        for (var i = 1; i <= count; i++)
-        {
-            silos.Add(await SiloProcess.StartAsync(environment: FastMembership, arguments:
-                ["--postgres", connectionString, "--silo-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--silo-name", $"silo-{i}"]));
-        }
-
-        await WaitForAgreementAsync(silos);
-        return silos;
-    }
-
-    private static async Task WaitForAgreementAsync(List<SiloProcess> silos)
-    {
-        for (var attempt = 0; attempt < 200; attempt++)
-        {
-            var views = await Task.WhenAll(silos.Select(s => s.Api.GetJsonAsync("/cluster")));
-            if (views.All(v => v.GetProperty("silos").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "Active") == silos.Count))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("The silos did not agree on the cluster.");
-    }
 
     private static async Task AssertReadsAsync(SiloProcess silo, string dataset, string version, List<string> keys)
     {
@@ -71,103 +33,94 @@ public sealed class ClusterProcessTests(PostgresFixture postgres, ITestOutputHel
     public async Task ThreeSilos_ServeOneDataset_ThroughAnyOfThem_AndSurviveASiloKilledDuringReads()
     {
         var connectionString = await postgres.Server.CreateDatabaseAsync();
-        var silos = await StartClusterAsync(connectionString, 3);
-        try
+        await using var cluster = await SiloCluster.StartAsync(connectionString, 3);
+        var silos = cluster.Silos;
+        var dataset = OptimusApi.NewName();
+        var keys = Enumerable.Range(0, 600).Select(i => $"k{i}").ToList();
+        await silos[0].Api.CreateDatasetAsync(dataset, ["t"]);
+        var versions = new List<string>();
+        for (var v = 0; v < 2; v++)
         {
-            var dataset = OptimusApi.NewName();
-            var keys = Enumerable.Range(0, 600).Select(i => $"k{i}").ToList();
-            await silos[0].Api.CreateDatasetAsync(dataset, ["t"]);
-            var versions = new List<string>();
-            for (var v = 0; v < 2; v++)
+            var version = await silos[1].Api.CreateVersionAsync(dataset, expectedEntries: 1_000_000); // 16 shards, on every silo
+            foreach (var (chunk, index) in keys.Chunk(100).Select((c, i) => (c, i)))
             {
-                var version = await silos[1].Api.CreateVersionAsync(dataset, expectedEntries: 1_000_000); // 16 shards, on every silo
-                foreach (var (chunk, index) in keys.Chunk(100).Select((c, i) => (c, i)))
-                {
-                    await silos[index % 3].Api.LoadAsync(dataset, "t", version, chunk.Select(k => (k, Value(version, k))), batchId: $"b{index}");
-                }
-
-                var saved = await silos[2].Api.SaveAsync(version);
-                Assert.Equal("SAVED", saved.GetProperty("status").GetString());
-                versions.Add(version);
+                await silos[index % 3].Api.LoadAsync(dataset, "t", version, chunk.Select(k => (k, Value(version, k))), batchId: $"b{index}");
             }
 
-            await silos[0].Api.PublishAsync(versions[0]);
-            foreach (var silo in silos)
+            var saved = await silos[2].Api.SaveAsync(version);
+            Assert.Equal("SAVED", saved.GetProperty("status").GetString());
+            versions.Add(version);
+        }
+
+        await silos[0].Api.PublishAsync(versions[0]);
+        foreach (var silo in silos)
+        {
+            await AssertReadsAsync(silo, dataset, versions[0], keys); // the silos agree
+        }
+
+        // A .NET client outside the cluster finds the same silos in PostgreSQL and reads the same values.
+        await using (var client = await ClusterClient.ConnectAsync(connectionString, o => o.Serialization.TypeInfoResolvers.Add(OptimusJsonContext.Default)))
+        {
+            for (var wait = 0; client.Gateways.Count < 3 && wait < 100; wait++)
             {
-                await AssertReadsAsync(silo, dataset, versions[0], keys); // the silos agree
+                await Task.Delay(50); // connecting waits for the first gateway; the others follow
             }
 
-            // A .NET client outside the cluster finds the same silos in PostgreSQL and reads the same values.
-            await using (var client = await ClusterClient.ConnectAsync(connectionString, o => o.Serialization.TypeInfoResolvers.Add(OptimusJsonContext.Default)))
-            {
-                for (var wait = 0; client.Gateways.Count < 3 && wait < 100; wait++)
-                {
-                    await Task.Delay(50); // connecting waits for the first gateway; the others follow
-                }
+            Assert.Equal(3, client.Gateways.Count);
+            var read = await client.GetGrain<IRouterGrain>(IRouterGrain.Key).GetMany(dataset, "t", [.. keys.Take(100)], null);
+            Assert.Equal(versions[0], read.Version);
+            Assert.Equal(keys.Take(100).Select(k => Value(versions[0], k)), read.Values.Select(v => System.Text.Encoding.UTF8.GetString(v!.Value.Span)));
+        }
 
-                Assert.Equal(3, client.Gateways.Count);
-                var read = await client.GetGrain<IRouterGrain>(IRouterGrain.Key).GetMany(dataset, "t", [.. keys.Take(100)], null);
-                Assert.Equal(versions[0], read.Version);
-                Assert.Equal(keys.Take(100).Select(k => Value(versions[0], k)), read.Values.Select(v => System.Text.Encoding.UTF8.GetString(v!.Value.Span)));
-            }
-
-            // Readers on two silos while the third is killed; then a publish through a survivor.
-            using var stop = new CancellationTokenSource();
-            var clock = Stopwatch.StartNew();
-            var failures = new List<TimeSpan>();
-            var wrong = new List<string>();
-            var reads = 0;
-            var readers = silos.Take(2).Select(silo => Task.Run(async () =>
+        // Readers on two silos while the third is killed; then a publish through a survivor.
+        using var stop = new CancellationTokenSource();
+        var clock = Stopwatch.StartNew();
+        var failures = new List<TimeSpan>();
+        var wrong = new List<string>();
+        var reads = 0;
+        var readers = silos.Take(2).Select(silo => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
             {
-                while (!stop.IsCancellationRequested)
+                var chunk = keys.OrderBy(_ => Random.Shared.Next()).Take(10).ToList();
+                var query = string.Join("&", chunk.Select(k => "key=" + k));
+                using var response = await silo.Http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/t/entries?{query}", UriKind.Relative));
+                var text = await response.Content.ReadAsStringAsync();
+                lock (wrong)
                 {
-                    var chunk = keys.OrderBy(_ => Random.Shared.Next()).Take(10).ToList();
-                    var query = string.Join("&", chunk.Select(k => "key=" + k));
-                    using var response = await silo.Http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/t/entries?{query}", UriKind.Relative));
-                    var text = await response.Content.ReadAsStringAsync();
-                    lock (wrong)
+                    if (response.StatusCode != HttpStatusCode.OK)
                     {
-                        if (response.StatusCode != HttpStatusCode.OK)
-                        {
-                            Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, // "unavailable": retry
-                                $"{(int)response.StatusCode} {text}\n{silo.Output[Math.Max(0, silo.Output.Length - 6000)..]}");
-                            failures.Add(clock.Elapsed);
-                            continue;
-                        }
+                        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, // "unavailable": retry
+                            $"{(int)response.StatusCode} {text}\n{silo.Output[Math.Max(0, silo.Output.Length - 6000)..]}");
+                        failures.Add(clock.Elapsed);
+                        continue;
+                    }
 
-                        reads++;
-                        var body = JsonDocument.Parse(text).RootElement;
-                        var version = body.GetProperty("version").GetString()!;
-                        if (!versions.Contains(version) || chunk.Any(k => body.GetProperty("found").GetProperty(k).GetString() != $"{version}:{k}"))
-                        {
-                            wrong.Add(text);
-                        }
+                    reads++;
+                    var body = JsonDocument.Parse(text).RootElement;
+                    var version = body.GetProperty("version").GetString()!;
+                    if (!versions.Contains(version) || chunk.Any(k => body.GetProperty("found").GetProperty(k).GetString() != $"{version}:{k}"))
+                    {
+                        wrong.Add(text);
                     }
                 }
-            })).ToList();
-
-            await Task.Delay(500);
-            var killedAt = clock.Elapsed;
-            await silos[2].KillAsync();
-            await WaitForAgreementAsync(silos.Take(2).ToList());
-            var stableAt = clock.Elapsed;
-            await Task.Delay(1000);
-            await stop.CancelAsync();
-            await Task.WhenAll(readers);
-
-            Assert.Empty(wrong);
-            Assert.All(failures, at => Assert.True(at < stableAt + TimeSpan.FromSeconds(1), $"a read failed {at - killedAt} after the kill"));
-            await silos[1].Api.PublishAsync(versions[1]);
-            await AssertReadsAsync(silos[0], dataset, versions[1], keys);
-            await AssertReadsAsync(silos[1], dataset, versions[1], keys);
-            output.WriteLine($"{reads} reads, {failures.Count} answered 503 in the {(stableAt - killedAt).TotalMilliseconds:F0} ms until the survivors agreed");
-        }
-        finally
-        {
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
             }
-        }
+        })).ToList();
+
+        await Task.Delay(500);
+        var killedAt = clock.Elapsed;
+        await silos[2].KillAsync();
+        await cluster.WaitForAgreementAsync([.. silos.Take(2)]);
+        var stableAt = clock.Elapsed;
+        await Task.Delay(1000);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        Assert.Empty(wrong);
+        Assert.All(failures, at => Assert.True(at < stableAt + TimeSpan.FromSeconds(1), $"a read failed {at - killedAt} after the kill"));
+        await silos[1].Api.PublishAsync(versions[1]);
+        await AssertReadsAsync(silos[0], dataset, versions[1], keys);
+        await AssertReadsAsync(silos[1], dataset, versions[1], keys);
+        output.WriteLine($"{reads} reads, {failures.Count} answered 503 in the {(stableAt - killedAt).TotalMilliseconds:F0} ms until the survivors agreed");
     }
 }

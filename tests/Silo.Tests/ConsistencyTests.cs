@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Silo.Tests;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Optimus.Grains;
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Silo.Tests;

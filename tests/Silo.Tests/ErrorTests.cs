@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Silo.Tests;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Optimus.Grains;
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Silo.Tests;

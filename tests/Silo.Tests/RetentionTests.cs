@@ -1,4 +1,5 @@
 using System.Net;
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Silo.Tests;

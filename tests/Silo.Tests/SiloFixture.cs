@@ -1,3 +1,4 @@
+using Optimus.Tests;
 using Xunit;
 
 namespace Optimus.Silo.Tests;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Optimus.Silo.Tests;
+namespace Optimus.Tests;
 
 /// <summary>
 /// The service as a user runs it: a separate process on a free loopback port with its own data directory, which a

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Xunit;
 
-namespace Optimus.Silo.Tests;
+namespace Optimus.Tests;
 
 /// <summary>The REST API as a test calls it: thin helpers over HttpClient that check the status they expect.</summary>
 public sealed class OptimusApi(HttpClient http)

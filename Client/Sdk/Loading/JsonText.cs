@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace Optimus.Client;
+
+/// <summary>Checks that bytes are exactly one JSON value, as the service stores and checksums them.</summary>
+public static class JsonText
+{
+    /// <summary><paramref name="utf8"/> without the JSON whitespace around it: the bytes the checksum covers.</summary>
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> utf8) => utf8.Trim(" \t\r\n"u8);
+
+    /// <summary>True when <paramref name="utf8"/> (trimmed) is one complete JSON value and nothing else.</summary>
+    public static bool IsValue(ReadOnlySpan<byte> utf8)
+    {
+        var text = Trim(utf8);
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(text, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            return reader.Read() && reader.TrySkip() && reader.BytesConsumed == text.Length && !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

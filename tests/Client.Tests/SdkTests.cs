@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Optimus.Grains;
+using Optimus.Tests;
+using Xunit;
+
+namespace Optimus.Client.Tests;
+
+/// <summary>The SDK against an embedded silo on loopback: integrity, consistent multi-key reads, clear errors, fail-over.</summary>
+public sealed class SdkTests(ServiceFixture service) : IClassFixture<ServiceFixture>
+{
+    private static async IAsyncEnumerable<TableEntry> Entries(string table, int count, Func<int, string> value)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return TableEntry.FromJson(table, $"k{i}", value(i));
+        }
+
+        await Task.CompletedTask;
+    }
+
+    private static async Task<string> LoadVersionAsync(OptimusClient client, string dataset, int count, string tag, LoadOptions? options = null)
+    {
+        var version = await client.CreateVersionAsync(dataset, label: tag);
+        var summary = await client.LoadAsync(version.Id, Entries("t", count, i => $"\"{tag}:{i}\""), options);
+        await client.SaveAsync(version.Id, summary.Tables);
+        return version.Id;
+    }
+
+    [Fact]
+    public async Task ALostBatch_MakesTheSaveFail_WithACountMismatch_AndTheVersionCanNeverBePublished()
+    {
+        using var client = service.NewClient();
+        var dataset = (await client.CreateDatasetAsync(OptimusApi.NewName(), ["t"])).Name;
+        var version = await client.CreateVersionAsync(dataset);
+
+        var summary = await client.LoadAsync(version.Id, Entries("t", 20_000, i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new LoadOptions { MaxBatchEntries = 500, DropBatch = 3 });
+        Assert.Equal(20_000, summary.Tables["t"].Entries); // counted, though one batch never left
+
+        var failed = await Assert.ThrowsAsync<VersionFailedException>(() => client.SaveAsync(version.Id, summary.Tables));
+        Assert.Equal(VersionStatus.Failed, failed.Version.Status);
+        Assert.Contains("20000", failed.Message.Replace(",", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        var refused = await Assert.ThrowsAsync<OptimusException>(() => client.PublishAsync(version.Id));
+        Assert.Equal(ProblemCodes.IntegrityMismatch, refused.Code);
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+    }
+
+    [Fact]
+    public async Task GetMany_NeverMixesVersions_WhileAnotherProcessPublishesAndRollsBack()
+    {
+        using var client = service.NewClient();
+        var dataset = (await client.CreateDatasetAsync(OptimusApi.NewName(), ["t"])).Name;
+        var versions = new[] { await LoadVersionAsync(client, dataset, 3_000, "a"), await LoadVersionAsync(client, dataset, 3_000, "b") };
+        var tags = new Dictionary<string, string> { [versions[0]] = "a", [versions[1]] = "b" };
+        await client.PublishAsync(versions[0]);
+        await client.PublishAsync(versions[1]);
+
+        using var stop = new CancellationTokenSource();
+        var mixed = new ConcurrentQueue<string>();
+        var seen = new ConcurrentDictionary<string, int>();
+        var keys = Enumerable.Range(0, 2_500).Select(i => $"k{i * 7 % 3_000}").ToList(); // more than one request's worth
+        var readers = Enumerable.Range(0, 3).Select(r => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var read = await client.GetManyAsync(dataset, "t", r == 0 ? keys : keys.Take(100).ToList());
+                seen.AddOrUpdate(read.Version, 1, (_, n) => n + 1);
+                foreach (var key in read.Found.Keys)
+                {
+                    if (read.JsonText(key) != $"\"{tags[read.Version]}:{key[1..]}\"")
+                    {
+                        mixed.Enqueue($"{key} read {read.JsonText(key)} in {read.Version}");
+                    }
+                }
+            }
+        })).ToList();
+
+        // Another process moves the active version back and forth, as an operator's script would.
+        for (var i = 0; i < 6; i++)
+        {
+            var moved = i % 2 == 0
+                ? await Cli.RunProcessAsync("rollback", dataset, "--server", service.Server)
+                : await Cli.RunProcessAsync("versions", "publish", versions[1], "--server", service.Server);
+            Assert.True(moved.ExitCode == 0, moved.Error);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+        Assert.Empty(mixed);
+        Assert.Equal(2, seen.Count); // the readers saw both versions while they moved
+    }
+
+    [Fact]
+    public async Task Problems_ReachTheCaller_WithTheirCodes_AndChangeNothing()
+    {
+        using var client = service.NewClient();
+        var missing = await Assert.ThrowsAsync<OptimusException>(() => client.GetDatasetAsync("no-such-dataset"));
+        Assert.Equal((ProblemCodes.DatasetNotFound, HttpStatusCode.NotFound), (missing.Code, missing.Status));
+
+        var dataset = (await client.CreateDatasetAsync(OptimusApi.NewName(), ["t"])).Name;
+        var twice = await Assert.ThrowsAsync<OptimusException>(() => client.CreateDatasetAsync(dataset, ["t"]));
+        Assert.Equal(ProblemCodes.DatasetExists, twice.Code);
+
+        var saved = await LoadVersionAsync(client, dataset, 10, "a");
+        var closed = await Assert.ThrowsAsync<OptimusException>(() => client.LoadAsync(saved, Entries("t", 1, _ => "1")));
+        Assert.Equal(ProblemCodes.VersionNotWritable, closed.Code);
+        var draft = await client.CreateVersionAsync(dataset);
+        await Assert.ThrowsAsync<ArgumentException>(() => client.LoadAsync(draft.Id, Entries("other", 1, _ => "1")));
+        await Assert.ThrowsAsync<ArgumentException>(() => client.LoadAsync(draft.Id, Entries("t", 1, _ => "{not json")));
+        Assert.Null((await client.GetVersionAsync(draft.Id)).Tables);
+
+        var notFound = await client.GetAsync(dataset, "t", "k1", saved);
+        Assert.True(notFound.Found);
+        var absent = await client.GetAsync(dataset, "t", "no-such-key", saved);
+        Assert.False(absent.Found);
+        Assert.Equal(saved, absent.Version);
+    }
+
+    [Fact]
+    public async Task AServerThatCannotBeReached_IsPassedOver_ForTheNext()
+    {
+        var options = new OptimusClientOptions { RetryDelay = TimeSpan.FromMilliseconds(10) };
+        options.Servers.Add(new Uri($"http://127.0.0.1:{SiloProcess.FreePort()}")); // nothing listens there
+        options.Servers.Add(new Uri(service.Server));
+        using var client = new OptimusClient(options);
+
+        var dataset = await client.CreateDatasetAsync(OptimusApi.NewName(), ["t"]); // not repeatable, but it never arrived
+        Assert.Equal(dataset.Name, (await client.GetDatasetAsync(dataset.Name)).Name);
+
+        using var nowhere = new OptimusClient(new OptimusClientOptions { MaxAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(10), Servers = { options.Servers[0] } });
+        var unreachable = await Assert.ThrowsAsync<OptimusException>(() => nowhere.GetDatasetAsync(dataset.Name));
+        Assert.Equal((ProblemCodes.Unavailable, (HttpStatusCode?)null), (unreachable.Code, unreachable.Status));
+        Assert.Contains("after 2 attempt(s)", unreachable.Message, StringComparison.Ordinal);
+    }
+}
