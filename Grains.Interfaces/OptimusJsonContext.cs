@@ -9,6 +9,7 @@ namespace Optimus.Grains;
 [JsonSerializable(typeof(DatasetInfo))]
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(VersionLayout))]
+[JsonSerializable(typeof(ShardRoutes))]
 [JsonSerializable(typeof(Page<string>))]
 [JsonSerializable(typeof(Page<VersionInfo>))]
 [JsonSerializable(typeof(Page<DatasetInfo>))]

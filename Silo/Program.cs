@@ -18,4 +18,5 @@ builder.Services.AddOptimusApi();
 var app = builder.Build();
 app.Services.GetRequiredService<Optimus.Silo.Metrics.PrometheusExporter>(); // listening from the start, not from the first scrape
 app.MapOptimusApi();
+ServiceAddressPublisher.PublishWhenStarted(app);
 app.Run();

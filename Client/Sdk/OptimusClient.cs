@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Optimus.Client.Http;
 using Optimus.Client.Loading;
 using Optimus.Client.Reading;
+using Optimus.Client.Routing;
 using Optimus.Grains;
 
 namespace Optimus.Client;
@@ -14,6 +15,8 @@ namespace Optimus.Client;
 /// integrity checks, save, publish, roll back, and read — one key or many, from the active version or a pinned one.
 /// Every method is safe to call concurrently. A problem the service answers with is an <see cref="OptimusException"/>
 /// carrying its code; what is safe to repeat is repeated on transient failures, on the next server when one is down.
+/// In a cluster, single-key reads and load batches go straight to the silo that holds their shard, as the client
+/// learns from the service where shards live.
 /// </summary>
 public sealed class OptimusClient : IDisposable
 {
@@ -22,6 +25,7 @@ public sealed class OptimusClient : IDisposable
     private const int MaxKeysPerRequest = 1000;
 
     private readonly ApiConnection _api;
+    private readonly RouteCache _routes;
     private readonly TimeProvider _time;
 
     /// <summary>A client of the servers of <c>OPTIMUS_SERVER</c>, or of <c>http://localhost:8888</c>.</summary>
@@ -42,6 +46,8 @@ public sealed class OptimusClient : IDisposable
         options.Validate();
         _time = time ?? TimeProvider.System;
         _api = new ApiConnection(options, _time, handler);
+        _routes = new RouteCache(_api, _time);
+        _api.RouteFailed = _routes.Failed;
     }
 
     /// <summary>The servers this client sends to, in the order it tries them.</summary>
@@ -139,7 +145,8 @@ public sealed class OptimusClient : IDisposable
 
         var dataset = await GetDatasetAsync(info.Dataset, cancellationToken);
         var layout = new VersionLayout(info.Id, info.Dataset, dataset.Tables, info.Shards);
-        return await new Loader(_api, layout, options, progress, _time).RunAsync(entries, cancellationToken);
+        await _routes.LearnAsync(info.Id);
+        return await new Loader(_api, _routes, layout, options, progress, _time).RunAsync(entries, cancellationToken);
     }
 
     /// <summary>
@@ -232,7 +239,14 @@ public sealed class OptimusClient : IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         var path = $"/v1/datasets/{Segment(dataset)}/tables/{Segment(table)}/entries/{Uri.EscapeDataString(key)}{(version is null ? "" : $"?version={Uri.EscapeDataString(version)}")}";
-        using var response = await _api.SendAsync(server => new HttpRequestMessage(HttpMethod.Get, new Uri(server, path)), Repeat.Always, cancellationToken);
+        var likely = version ?? _routes.ActiveHint(dataset); // unpinned: the silo resolves the version; the hint only picks the silo
+        var routed = likely is null ? null : _routes.ServerFor(likely, table, key);
+        using var response = await _api.SendAsync(server => new HttpRequestMessage(HttpMethod.Get, new Uri(server, path)), Repeat.Always, cancellationToken, routed);
+        if (version is null && Header(response, VersionHeader) is { } read)
+        {
+            _routes.SawActive(dataset, read);
+        }
+
         if (response.StatusCode == HttpStatusCode.NotFound && Header(response, VersionHeader) is { } missingFrom)
         {
             var problem = await ApiConnection.ProblemOfAsync(response, cancellationToken);

@@ -19,6 +19,12 @@ public interface ILocalSilo
     /// <summary>How many grain activations the silo holds.</summary>
     int ActivationCount { get; }
 
+    /// <summary>
+    /// The silo a call to <paramref name="grain"/> (a grain reference) goes to, by this silo's current view of the
+    /// cluster: what a service needs to send its own clients straight to the silo that holds a grain.
+    /// </summary>
+    SiloAddress Locate(IAddressable grain);
+
     /// <summary>Deactivates a grain's activations on this silo and waits until they are gone.</summary>
     Task DeactivateAsync(GrainId grainId);
 }

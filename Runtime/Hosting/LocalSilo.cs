@@ -33,6 +33,10 @@ internal sealed class LocalSilo(IOptions<SiloOptions> options, TimeProvider time
     /// <summary>True when the silo is part of a cluster (a membership table is configured), false when it runs alone.</summary>
     public bool IsClustered { get; } = services.GetService<IMembershipTable>() is not null;
 
+    public SiloAddress Locate(IAddressable grain) => grain is Invocation.GrainReference reference
+        ? services.GetRequiredService<Placement.GrainPlacement>().Locate(reference.GrainId)
+        : throw new ArgumentException($"{grain} is not a grain reference; get one from the grain factory.", nameof(grain));
+
     public Task DeactivateAsync(GrainId grainId) =>
         services.GetRequiredService<Catalog.Catalog>().DeactivateAsync(
             grainId, new DeactivationReason(DeactivationReasonCode.ApplicationRequested, "deactivated by an operator"));

@@ -5,7 +5,7 @@ using Optimus.Runtime;
 
 namespace Optimus.Silo.Api;
 
-/// <summary>The <c>/v1/versions</c> routes: create, list, show, save, publish, discard.</summary>
+/// <summary>The <c>/v1/versions</c> routes: create, list, show, save, publish, discard; and where a version's shards live.</summary>
 internal static class VersionEndpoints
 {
     private static readonly TimeSpan SavePoll = TimeSpan.FromMilliseconds(50);
@@ -19,6 +19,7 @@ internal static class VersionEndpoints
         versions.MapPost("/{version}/save", SaveAsync);
         versions.MapPost("/{version}/publish", PublishAsync);
         versions.MapPost("/{version}/discard", DiscardAsync);
+        versions.MapGet("/{version}/routes", RoutesAsync);
     }
 
     private static async Task<IResult> CreateAsync(CreateVersionRequest? body, IGrainFactory grains)
@@ -62,6 +63,9 @@ internal static class VersionEndpoints
 
     private static async Task<IResult> DiscardAsync(string version, DiscardRequest? body, IGrainFactory grains, VersionDirectory directory) =>
         Results.Ok(await (await DatasetOf(grains, directory, version)).Discard(version, body?.Reason));
+
+    // Not in API.md: where each shard lives, so that the SDK sends a key's request straight to the silo holding it.
+    private static async Task<IResult> RoutesAsync(string version, ShardRouteMap routes) => Results.Ok(await routes.GetAsync(version));
 
     private static async Task<IDatasetGrain> DatasetOf(IGrainFactory grains, VersionDirectory directory, string version) =>
         grains.GetGrain<IDatasetGrain>((await directory.GetLayoutAsync(version)).Dataset);

@@ -6,9 +6,10 @@ using Optimus.Grains;
 namespace Optimus.Client.Http;
 
 /// <summary>
-/// Sends the SDK's HTTP requests: to the server that answered last, failing over to the next when one cannot be
-/// reached or is unavailable, and repeating what is safe to repeat under the one <see cref="RetryPolicy"/>. A problem
-/// the service answers with becomes an <see cref="OptimusException"/> carrying its code.
+/// Sends the SDK's HTTP requests: first to the server a route names, if any, else to the server that answered last,
+/// failing over to the next when one cannot be reached or is unavailable, and repeating what is safe to repeat under
+/// the one <see cref="RetryPolicy"/>. A problem the service answers with becomes an <see cref="OptimusException"/>
+/// carrying its code.
 /// </summary>
 internal sealed class ApiConnection : IDisposable
 {
@@ -31,16 +32,22 @@ internal sealed class ApiConnection : IDisposable
 
     public IReadOnlyList<Uri> Servers => _servers;
 
+    /// <summary>Told when a server a route named failed a request (which then went to the usual servers).</summary>
+    public Action<Uri>? RouteFailed { get; set; }
+
     /// <summary>
     /// Sends a request built afresh for each attempt and returns the response when it is a success or a problem that
-    /// is not passing (the caller reads it); throws <see cref="OptimusException"/> when every attempt failed.
+    /// is not passing (the caller reads it); throws <see cref="OptimusException"/> when every attempt failed. The first
+    /// attempt goes to <paramref name="routed"/> when given: the silo that holds what the request is about.
     /// </summary>
-    public async Task<HttpResponseMessage> SendAsync(Func<Uri, HttpRequestMessage> build, Repeat repeat, CancellationToken cancellationToken)
+    public async Task<HttpResponseMessage> SendAsync(
+        Func<Uri, HttpRequestMessage> build, Repeat repeat, CancellationToken cancellationToken, Uri? routed = null, int? attempts = null)
     {
+        var maxAttempts = attempts ?? _retry.MaxAttempts;
         for (var attempt = 1; ; attempt++)
         {
             var index = Volatile.Read(ref _current);
-            var server = _servers[index];
+            var server = routed is not null && attempt == 1 ? routed : _servers[index];
             using var request = build(server);
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(_options.RequestTimeout);
@@ -49,7 +56,7 @@ internal sealed class ApiConnection : IDisposable
             try
             {
                 var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, deadline.Token);
-                if (!IsPassing(response.StatusCode) || attempt >= _retry.MaxAttempts || repeat != Repeat.Always)
+                if (!IsPassing(response.StatusCode) || attempt >= maxAttempts || repeat != Repeat.Always)
                 {
                     return response;
                 }
@@ -69,11 +76,17 @@ internal sealed class ApiConnection : IDisposable
                 sent = exception.HttpRequestError != HttpRequestError.ConnectionError;
             }
 
-            if (attempt >= _retry.MaxAttempts || (sent && repeat != Repeat.Always))
+            if (attempt >= maxAttempts || (sent && repeat != Repeat.Always))
             {
                 throw new OptimusException(ProblemCodes.Unavailable,
                     $"{request.Method} {request.RequestUri?.PathAndQuery} failed after {attempt} attempt(s): {failure}." +
                     (sent && repeat != Repeat.Always ? " It may or may not have taken effect: check before repeating it." : ""));
+            }
+
+            if (server == routed && attempt == 1)
+            {
+                RouteFailed?.Invoke(routed); // the route is stale: the usual servers take it at once
+                continue;
             }
 
             Interlocked.CompareExchange(ref _current, (index + 1) % _servers.Length, index); // try the next server

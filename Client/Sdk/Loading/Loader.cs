@@ -4,6 +4,7 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
 using Optimus.Client.Http;
+using Optimus.Client.Routing;
 using Optimus.Grains;
 using Optimus.Runtime;
 
@@ -12,8 +13,9 @@ namespace Optimus.Client.Loading;
 /// <summary>
 /// One load into one draft version. A single reader takes entries from the source, checks them, tallies each table's
 /// count and checksum, and appends them to the batch of their table and shard (the shard the service will put them
-/// in); full batches go into a bounded queue that <see cref="LoadOptions.Parallelism"/> senders drain, each retrying
-/// its batch under the same id until the service acknowledges it (durably). The first failure stops the load. Only
+/// in); full batches go into a bounded queue that <see cref="LoadOptions.Parallelism"/> senders drain, each sending its
+/// batch to the silo that holds the shard and retrying it under the same id until the service acknowledges it
+/// (durably). The first failure stops the load. Only
 /// the tables the load wrote to are tallied, so that a load resumed for some tables declares nothing of the others.
 /// </summary>
 internal sealed class Loader
@@ -21,6 +23,7 @@ internal sealed class Loader
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly ApiConnection _api;
+    private readonly RouteCache _routes;
     private readonly VersionLayout _layout;
     private readonly LoadOptions _options;
     private readonly IProgress<LoadProgress>? _progress;
@@ -37,9 +40,10 @@ internal sealed class Loader
     private int _batches;
     private ExceptionDispatchInfo? _failure;
 
-    public Loader(ApiConnection api, VersionLayout layout, LoadOptions options, IProgress<LoadProgress>? progress, TimeProvider time)
+    public Loader(ApiConnection api, RouteCache routes, VersionLayout layout, LoadOptions options, IProgress<LoadProgress>? progress, TimeProvider time)
     {
         _api = api;
+        _routes = routes;
         _layout = layout;
         _options = options;
         _progress = progress;
@@ -170,7 +174,7 @@ internal sealed class Loader
         {
             Content = new ReadOnlyMemoryContent(batch.Body) { Headers = { ContentType = Json } },
             Headers = { { "Idempotency-Key", batch.Id } },
-        }, Repeat.Always, cancellationToken);
+        }, Repeat.Always, cancellationToken, _routes.ServerFor(_layout.Id, batch.Table, batch.Shard));
         var answer = await ApiConnection.ReadAsync(response, ClientJsonContext.Default.LoadAnswer, cancellationToken);
         Interlocked.Add(ref _new, answer.Accepted);
         Interlocked.Add(ref _acknowledged, batch.Count);

@@ -12,6 +12,9 @@ public interface IChainGrain : IGrainWithStringKey
     [ResponseTimeout("00:00:01")]
     Task<string> Ping();
 
+    /// <summary>Like <see cref="Ping"/>, with the default timeout: a caller that may have to wait its turn a while.</summary>
+    Task<string> PingPatiently();
+
     /// <summary>Like <see cref="CallOther"/> with reentrancy allowed, but B waits for <paramref name="gate"/> first.</summary>
     Task<string> CallOtherGated(IChainGrain other, string gate);
 
@@ -38,6 +41,8 @@ public sealed class ChainGrain : Grain, IChainGrain
     public async Task<string> CallBack(IChainGrain origin) => $"{GetPrimaryKeyString()}→{await origin.Ping()}";
 
     public Task<string> Ping() => Task.FromResult($"pong from {GetPrimaryKeyString()}");
+
+    public Task<string> PingPatiently() => Ping();
 
     public async Task<string> CallOtherGated(IChainGrain other, string gate)
     {

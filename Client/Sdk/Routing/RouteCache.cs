@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Optimus.Client.Http;
+using Optimus.Grains;
+using Optimus.Runtime;
+
+namespace Optimus.Client.Routing;
+
+/// <summary>
+/// What the client has learned of where things live: for each version, the silo that holds each shard (asked of the
+/// service, kept a few seconds, asked again in the background), and for each dataset the version its last unpinned
+/// read got. A key's request goes to the silo holding its shard, which serves it without another hop; when the
+/// map is stale the silo still answers rightly, passing the read on — a hop more, never a wrong answer.
+/// </summary>
+internal sealed class RouteCache(ApiConnection api, TimeProvider time)
+{
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<string, VersionRoutes> _versions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _active = new(StringComparer.Ordinal);
+
+    /// <summary>Notes the version an unpinned read of <paramref name="dataset"/> got: the likely version of the next.</summary>
+    public void SawActive(string dataset, string version) => _active[dataset] = version;
+
+    /// <summary>The version the last unpinned read of <paramref name="dataset"/> got, if any.</summary>
+    public string? ActiveHint(string dataset) => _active.GetValueOrDefault(dataset);
+
+    /// <summary>The silo holding <paramref name="key"/>'s shard of a table of a version, when known; learns it in the background when not.</summary>
+    public Uri? ServerFor(string version, string table, string key)
+    {
+        var routes = Current(version);
+        return routes is null ? null : routes.ServerFor(table, (int)(StableHash.Hash64(key) % (ulong)routes.Shards));
+    }
+
+    /// <summary>The silo holding one shard of a table of a version, when known.</summary>
+    public Uri? ServerFor(string version, string table, int shard) => Current(version)?.ServerFor(table, shard);
+
+    /// <summary>Learns the routes of a version now (a load does, before it sends its first batch); never fails.</summary>
+    public Task LearnAsync(string version) => Entry(version).RefreshAsync(api, time);
+
+    /// <summary>A silo the map pointed to could not serve: every map that names it is asked for again.</summary>
+    public void Failed(Uri server)
+    {
+        foreach (var routes in _versions.Values)
+        {
+            routes.MarkStaleIfNaming(server);
+        }
+    }
+
+    private ShardMap? Current(string version)
+    {
+        var entry = Entry(version);
+        if (entry.IsStale(time, Freshness))
+        {
+            _ = entry.RefreshAsync(api, time);
+        }
+
+        return entry.Map;
+    }
+
+    private VersionRoutes Entry(string version) => _versions.GetOrAdd(version, static v => new VersionRoutes(v));
+}
