@@ -57,12 +57,12 @@ finally
 }
 
 // Reads through the SDK of the published version: random single keys, then random 100-key lookups.
-var (rps, _, p50, p99, cpu) = await MeasureAsync(async random => (await client.GetAsync("sdk", "t", Key(random.Next(entries)))).Found ? 1 : 0);
+var (rps, _, p50, p99, cpu) = await CallerLoad.RunAsync(clients, TimeSpan.FromSeconds(seconds), async (_, random) => (await client.GetAsync("sdk", "t", Key(random.Next(entries)))).Found ? 1 : 0);
 figures[$"SDK Get requests/s, {clients} callers"] = rps;
 figures["SDK Get p50 ms"] = p50;
 figures["SDK Get p99 ms"] = p99;
 figures["SDK Get: load generator CPU share of one core"] = cpu;
-var (manyRps, keysPerSecond, manyP50, manyP99, manyCpu) = await MeasureAsync(async random =>
+var (manyRps, keysPerSecond, manyP50, manyP99, manyCpu) = await CallerLoad.RunAsync(clients, TimeSpan.FromSeconds(seconds), async (_, random) =>
     (await client.GetManyAsync("sdk", "t", [.. Enumerable.Range(0, 100).Select(_ => Key(random.Next(entries)))])).Found.Count);
 figures[$"SDK GetMany(100) requests/s, {clients} callers"] = manyRps;
 figures["SDK GetMany(100) keys/s"] = keysPerSecond;
@@ -120,37 +120,4 @@ static async Task<string> RunCliAsync(params string[] arguments)
     var error = process.StandardError.ReadToEndAsync();
     await process.WaitForExitAsync();
     return process.ExitCode == 0 ? await text : throw new InvalidOperationException($"optimus exited with {process.ExitCode}: {await error}");
-}
-
-// C callers for the given seconds after a 2-second warm-up: requests/s, items/s, p50 and p99 in ms, and this process's CPU share.
-async Task<(double Rps, double ItemsPerSecond, double P50, double P99, double Cpu)> MeasureAsync(Func<Random, Task<int>> call)
-{
-    await RunAsync(TimeSpan.FromSeconds(2), record: false);
-    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-    var started = Stopwatch.StartNew();
-    var (latencies, items) = await RunAsync(TimeSpan.FromSeconds(seconds), record: true);
-    var elapsed = started.Elapsed.TotalSeconds;
-    var cpuShare = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / elapsed;
-    var sorted = latencies.Order().ToArray();
-    return (sorted.Length / elapsed, items / elapsed, sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], cpuShare);
-
-    async Task<(List<double> Latencies, long Items)> RunAsync(TimeSpan length, bool record)
-    {
-        var end = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
-        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(async caller =>
-        {
-            var random = new Random(caller);
-            var mine = new List<double>();
-            long items = 0;
-            while (Stopwatch.GetTimestamp() < end)
-            {
-                var at = Stopwatch.GetTimestamp();
-                items += await call(random);
-                mine.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
-            }
-
-            return (mine, items);
-        }));
-        return (record ? [.. results.SelectMany(r => r.mine)] : [], results.Sum(r => r.items));
-    }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Optimus.Bench;
+using Optimus.Client;
 using Optimus.Runtime.Testing;
 using static Optimus.Bench.BenchLoad;
 
@@ -52,6 +53,17 @@ try
         figures[$"GET p50 ms through {name}"] = p50;
         figures[$"GET p99 ms through {name}"] = p99;
         figures[$"load generator CPU share of one core ({name})"] = cpu;
+    }
+
+    // The SDK, told of one silo: it learns where each shard lives and sends each key's read straight there.
+    using (var sdk = new OptimusClient(new OptimusClientOptions { Servers = { https[0].BaseAddress! } }))
+    {
+        var (rps, _, p50, p99, cpu) = await CallerLoad.RunAsync(clients, TimeSpan.FromSeconds(seconds), async (_, random) =>
+            (await sdk.GetAsync("bench", "t", Key(random.Next(entries)))).Found ? 1 : throw new InvalidOperationException("a loaded key was not found"));
+        figures[$"SDK Get requests/s (each sent to its shard's silo), {clients} callers"] = rps;
+        figures["SDK Get p50 ms"] = p50;
+        figures["SDK Get p99 ms"] = p99;
+        figures["load generator CPU share of one core (SDK)"] = cpu;
     }
 
     // Kill the last silo; ask the first, over and over, for a sample of keys that spans every shard, until it answers.

@@ -88,42 +88,15 @@ internal static class BenchLoad
     public static async Task<(double Rps, double P50, double P99, double Cpu)> GetLoadAsync(
         HttpClient[] https, string dataset, int count, int clients, TimeSpan duration)
     {
-        await RunAsync(TimeSpan.FromSeconds(2), []); // warm-up
-        var latencies = new List<double>[clients];
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-        var clock = Stopwatch.StartNew();
-        var total = await RunAsync(duration, latencies);
-        var elapsed = clock.Elapsed.TotalSeconds;
-        var cpuShare = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds / elapsed;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return (total / elapsed, all[all.Length / 2], all[(int)(all.Length * 0.99)], cpuShare);
-
-        async Task<long> RunAsync(TimeSpan length, List<double>[] record)
+        var (rps, _, p50, p99, cpu) = await CallerLoad.RunAsync(clients, duration, async (client, random) =>
         {
-            long done = 0;
-            var end = Stopwatch.GetTimestamp() + (long)(length.TotalSeconds * Stopwatch.Frequency);
-            await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
-            {
-                var http = https[client % https.Length];
-                var random = new Random(client);
-                var mine = new List<double>();
-                while (Stopwatch.GetTimestamp() < end)
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    using var response = await http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/t/entries/{Key(random.Next(count))}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
-                    await response.Content.CopyToAsync(Stream.Null);
-                    response.EnsureSuccessStatusCode();
-                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                }
-
-                Interlocked.Add(ref done, mine.Count);
-                if (record.Length > 0)
-                {
-                    record[client] = mine;
-                }
-            }));
-            return done;
-        }
+            using var response = await https[client % https.Length].GetAsync(
+                new Uri($"/v1/datasets/{dataset}/tables/t/entries/{Key(random.Next(count))}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+            await response.Content.CopyToAsync(Stream.Null);
+            response.EnsureSuccessStatusCode();
+            return 1;
+        });
+        return (rps, p50, p99, cpu);
     }
 
     public static int Argument(string[] args, string name, int fallback) =>

@@ -125,6 +125,24 @@ public sealed class CliTests(ServiceFixture service) : IClassFixture<ServiceFixt
     }
 
     [Fact]
+    public async Task OnATerminal_TheLoadShowsItsProgress_AndTheServerComesFromTheEnvironment()
+    {
+        using var files = new InputFiles();
+        var path = files.Write("scores.tsv", Enumerable.Range(0, 50_000).Select(i => $"k{i}\t{i}"));
+        var dataset = await NewDatasetAsync("t");
+
+        var shown = await Cli.RunAsync(terminal: true, "load", "-d", dataset, "-t", $"t={path}", "--save", "--server", service.Server);
+        Assert.True(shown.ExitCode == 0, shown.Error);
+        Assert.Contains("50,000 entries loaded", shown.Error, StringComparison.Ordinal); // the bar's last state
+        Assert.Contains("SAVED", shown.Output, StringComparison.Ordinal);
+
+        // A process of its own, told where the server is by OPTIMUS_SERVER alone.
+        var listed = await Cli.RunProcessAsync(new Dictionary<string, string> { [OptimusClientOptions.ServerVariable] = service.Server }, "datasets", "show", dataset, "--json");
+        Assert.True(listed.ExitCode == 0, listed.Error);
+        Assert.Equal(dataset, JsonDocument.Parse(listed.Output).RootElement.GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task TheServiceRefusing_ExitsWith3_AndSaysItsCode()
     {
         var missing = await Cli.RunAsync("datasets", "show", "no-such-dataset", "--server", service.Server);
