@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Optimus.Cli.Input;
 using Optimus.Client;
 using Optimus.Grains;
@@ -27,6 +29,35 @@ internal sealed class CliContext(IAnsiConsole output, IAnsiConsole error)
         Description = "Print results as JSON, for scripts",
         Recursive = true,
     };
+
+    /// <summary>Prints a result: as the API's JSON with <c>--json</c>, else as <paramref name="render"/> draws it.</summary>
+    public void Print<T>(ParseResult parse, T value, JsonTypeInfo<T> type, Action<IAnsiConsole, T> render)
+    {
+        if (parse.GetValue(Json))
+        {
+            Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value, type));
+        }
+        else
+        {
+            render(Out, value);
+        }
+    }
+
+    /// <summary>Prints a listing: one JSON document per line with <c>--json</c>, else as <paramref name="render"/> draws it.</summary>
+    public void PrintAll<T>(ParseResult parse, IReadOnlyList<T> values, JsonTypeInfo<T> type, Action<IAnsiConsole, IReadOnlyList<T>> render)
+    {
+        if (parse.GetValue(Json))
+        {
+            foreach (var value in values)
+            {
+                Out.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value, type));
+            }
+        }
+        else
+        {
+            render(Out, values);
+        }
+    }
 
     /// <summary>Runs a command's work with a client of the chosen servers, and maps what goes wrong to an exit code.</summary>
     public Func<ParseResult, CancellationToken, Task<int>> Run(Func<OptimusClient, ParseResult, CancellationToken, Task<int>> work) => async (parse, cancellationToken) =>

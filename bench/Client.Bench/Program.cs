@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Optimus.Bench;
@@ -70,25 +68,7 @@ figures["SDK GetMany(100) p50 ms"] = manyP50;
 figures["SDK GetMany(100) p99 ms"] = manyP99;
 figures["SDK GetMany: load generator CPU share of one core"] = manyCpu;
 
-Console.WriteLine();
-Console.WriteLine($"| figure ({Environment.ProcessorCount} cores, {entries:N0} entries) | value |");
-Console.WriteLine("|---|---:|");
-foreach (var (name, value) in figures)
-{
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {value:N2} |"));
-}
-
-if (output is not null)
-{
-    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
-    {
-        machine = new { cores = Environment.ProcessorCount, memoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes },
-        entries,
-        clients,
-        seconds,
-        figures,
-    }, new JsonSerializerOptions { WriteIndented = true }));
-}
+await BenchReport.WriteAsync($"{entries:N0} entries", figures, output, new { entries, clients, seconds });
 
 void Record(string how, TimeSpan loaded, TimeSpan saved)
 {

@@ -104,26 +104,7 @@ finally
     }
 }
 
-Console.WriteLine();
-Console.WriteLine($"| figure ({Environment.ProcessorCount} cores, {Silos} silos and PostgreSQL on this machine, {entries:N0} entries) | value |");
-Console.WriteLine("|---|---:|");
-foreach (var (name, value) in figures)
-{
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {value:N2} |"));
-}
-
-if (output is not null)
-{
-    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
-    {
-        machine = new { cores = Environment.ProcessorCount, memoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes },
-        entries,
-        clients,
-        seconds,
-        silos = Silos,
-        figures,
-    }, new JsonSerializerOptions { WriteIndented = true }));
-}
+await BenchReport.WriteAsync($"{Silos} silos and PostgreSQL on this machine, {entries:N0} entries", figures, output, new { entries, clients, seconds, silos = Silos });
 
 static async Task WaitForActiveAsync(List<HttpClient> https, int expected)
 {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Optimus.Bench;
@@ -50,25 +49,7 @@ figures["GET p50 ms"] = p50;
 figures["GET p99 ms"] = p99;
 figures["load generator CPU share of one core"] = cpu;
 
-Console.WriteLine();
-Console.WriteLine($"| figure ({Environment.ProcessorCount} cores, {entries:N0} entries, active {active}) | value |");
-Console.WriteLine("|---|---:|");
-foreach (var (name, value) in figures)
-{
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {value:N2} |"));
-}
-
-if (output is not null)
-{
-    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
-    {
-        machine = new { cores = Environment.ProcessorCount, memoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes },
-        entries,
-        clients,
-        seconds,
-        figures,
-    }, new JsonSerializerOptions { WriteIndented = true }));
-}
+await BenchReport.WriteAsync($"{entries:N0} entries, active {active}", figures, output, new { entries, clients, seconds });
 
 async Task CreateDatasetAsync(string name)
 {

@@ -25,7 +25,7 @@ internal static class DatasetCommands
         command.SetAction(context.Run(async (client, parse, cancellationToken) =>
         {
             var dataset = await client.CreateDatasetAsync(parse.GetValue(name)!, parse.GetValue(tables)!, parse.GetValue(keep), cancellationToken);
-            Show(context, parse, dataset);
+            context.Print(parse, dataset, OptimusJsonContext.Default.DatasetInfo, Render.Dataset);
             return ExitCodes.Ok;
         }));
         return command;
@@ -42,15 +42,7 @@ internal static class DatasetCommands
                 datasets.Add(dataset);
             }
 
-            if (parse.GetValue(context.Json))
-            {
-                datasets.ForEach(d => Render.Json(context.Out, d, OptimusJsonContext.Default.DatasetInfo));
-            }
-            else
-            {
-                Render.Datasets(context.Out, datasets);
-            }
-
+            context.PrintAll(parse, datasets, OptimusJsonContext.Default.DatasetInfo, Render.Datasets);
             return ExitCodes.Ok;
         }));
         return command;
@@ -62,21 +54,9 @@ internal static class DatasetCommands
         var command = new Command("show", "Show a dataset: tables, retention, active and recent versions") { name };
         command.SetAction(context.Run(async (client, parse, cancellationToken) =>
         {
-            Show(context, parse, await client.GetDatasetAsync(parse.GetValue(name)!, cancellationToken));
+            context.Print(parse, await client.GetDatasetAsync(parse.GetValue(name)!, cancellationToken), OptimusJsonContext.Default.DatasetInfo, Render.Dataset);
             return ExitCodes.Ok;
         }));
         return command;
-    }
-
-    private static void Show(CliContext context, ParseResult parse, DatasetInfo dataset)
-    {
-        if (parse.GetValue(context.Json))
-        {
-            Render.Json(context.Out, dataset, OptimusJsonContext.Default.DatasetInfo);
-        }
-        else
-        {
-            Render.Dataset(context.Out, dataset);
-        }
     }
 }

@@ -143,25 +143,21 @@ internal static class LoadCommand
 
     private static void Report(CliContext context, ParseResult parse, LoadSummary summary, int malformed, VersionStatus status)
     {
-        var statusName = Render.Status(status);
-        if (parse.GetValue(context.Json))
+        var report = new LoadReport(
+            summary.Version, Render.Status(status), summary.Entries, summary.NewEntries, summary.Bytes, summary.Elapsed.TotalSeconds, malformed, summary.Tables);
+        context.Print(parse, report, CliJsonContext.Default.LoadReport, (console, r) =>
         {
-            Render.Json(context.Out, new LoadReport(
-                summary.Version, statusName, summary.Entries, summary.NewEntries, summary.Bytes, summary.Elapsed.TotalSeconds, malformed, summary.Tables),
-                CliJsonContext.Default.LoadReport);
-            return;
-        }
+            var culture = CultureInfo.InvariantCulture;
+            console.Profile.Out.Writer.WriteLine(string.Create(culture,
+                $"Loaded {r.Entries:N0} entries ({r.Bytes / 1048576.0:N1} MiB) into {r.Version} in {r.Seconds:N1} s: {summary.EntriesPerSecond:N0} entries/s; {r.NewEntries:N0} new, {r.MalformedLines:N0} malformed line(s) skipped."));
+            var table = new Table().AddColumns("Table", "Distinct keys", "Checksum");
+            foreach (var (name, stats) in r.Tables.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                table.AddRow(new Text(name), new Text(stats.Entries.ToString("N0", culture)), new Text(stats.Checksum));
+            }
 
-        var culture = CultureInfo.InvariantCulture;
-        context.Out.Profile.Out.Writer.WriteLine(string.Create(culture,
-            $"Loaded {summary.Entries:N0} entries ({summary.Bytes / 1048576.0:N1} MiB) into {summary.Version} in {summary.Elapsed.TotalSeconds:N1} s: {summary.EntriesPerSecond:N0} entries/s; {summary.NewEntries:N0} new, {malformed:N0} malformed line(s) skipped."));
-        var table = new Table().AddColumns("Table", "Distinct keys", "Checksum");
-        foreach (var (name, stats) in summary.Tables.OrderBy(t => t.Key, StringComparer.Ordinal))
-        {
-            table.AddRow(new Text(name), new Text(stats.Entries.ToString("N0", culture)), new Text(stats.Checksum));
-        }
-
-        context.Out.Write(table);
-        context.Out.Profile.Out.Writer.WriteLine($"Version {summary.Version}: {statusName}");
+            console.Write(table);
+            console.Profile.Out.Writer.WriteLine($"Version {r.Version}: {r.Status}");
+        });
     }
 }

@@ -42,15 +42,7 @@ internal static class VersionCommands
                 versions.Add(version);
             }
 
-            if (parse.GetValue(context.Json))
-            {
-                versions.ForEach(v => Render.Json(context.Out, v, OptimusJsonContext.Default.VersionInfo));
-            }
-            else
-            {
-                Render.Versions(context.Out, versions);
-            }
-
+            context.PrintAll(parse, versions, OptimusJsonContext.Default.VersionInfo, Render.Versions);
             return ExitCodes.Ok;
         }));
         return command;
@@ -124,15 +116,6 @@ internal static class VersionCommands
 
     private static FormatException Malformed(string spec) => new($"--expect takes TABLE=ENTRIES:CHECKSUM (16 hex digits); '{spec}' is not of that form.");
 
-    private static void Show(CliContext context, ParseResult parse, VersionInfo version)
-    {
-        if (parse.GetValue(context.Json))
-        {
-            Render.Json(context.Out, version, OptimusJsonContext.Default.VersionInfo);
-        }
-        else
-        {
-            Render.Version(context.Out, version);
-        }
-    }
+    private static void Show(CliContext context, ParseResult parse, VersionInfo version) =>
+        context.Print(parse, version, OptimusJsonContext.Default.VersionInfo, Render.Version);
 }

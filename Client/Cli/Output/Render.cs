@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Optimus.Grains;
 using Spectre.Console;
 
@@ -9,9 +8,6 @@ namespace Optimus.Cli.Output;
 /// <summary>How results look: tables for people, or the API's own JSON with <c>--json</c>.</summary>
 internal static class Render
 {
-    public static void Json<T>(IAnsiConsole console, T value, JsonTypeInfo<T> type) =>
-        console.Profile.Out.Writer.WriteLine(JsonSerializer.Serialize(value, type));
-
     public static void Datasets(IAnsiConsole console, IReadOnlyList<DatasetInfo> datasets)
     {
         var table = new Table().AddColumns("Dataset", "Tables", "Active version", "Created");

@@ -76,7 +76,7 @@ internal sealed class Loader
             _queue.Writer.TryComplete();
         }
 
-        await Task.WhenAll(senders).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Task.WhenAll(senders); // senders keep their failures to themselves (Fail): this never throws
         cancellationToken.ThrowIfCancellationRequested();
         _failure?.Throw();
 
