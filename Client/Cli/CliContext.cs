@@ -89,8 +89,10 @@ internal sealed class CliContext(IAnsiConsole output, IAnsiConsole error)
             VersionFailedException failed => (ExitCodes.VerificationFailed, failed.Message),
             OptimusException { Code: ProblemCodes.Unavailable } unreachable => (ExitCodes.Unavailable, $"{unreachable.Message} [{unreachable.Code}]"),
             OptimusException refused => (ExitCodes.Refused, $"{refused.Message} [{refused.Code}]"),
+            TimeoutException => (ExitCodes.Unavailable, exception.Message),
+            IOException or UnauthorizedAccessException => (ExitCodes.Input, exception.Message),
             FormatException or ArgumentException => (ExitCodes.Usage, exception.Message),
-            _ => throw new InvalidOperationException($"optimus failed unexpectedly: {exception.Message}", exception),
+            _ => (ExitCodes.Failed, $"{exception.GetType().Name}: {exception.Message}"),
         };
         Problem(what);
         return code;

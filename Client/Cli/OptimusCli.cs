@@ -19,6 +19,12 @@ internal static class OptimusCli
         root.Subcommands.Add(GetCommand.Build(context));
         root.Subcommands.Add(LoadCommand.Build(context));
         return root.Parse(args).InvokeAsync(
-            new InvocationConfiguration { Output = output.Profile.Out.Writer, Error = error.Profile.Out.Writer }, cancellationToken);
+            new InvocationConfiguration
+            {
+                Output = output.Profile.Out.Writer,
+                Error = error.Profile.Out.Writer,
+                ProcessTerminationTimeout = TimeSpan.FromSeconds(30), // Ctrl+C: time for a failed load to discard its draft
+            },
+            cancellationToken);
     }
 }

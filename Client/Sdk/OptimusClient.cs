@@ -145,7 +145,7 @@ public sealed class OptimusClient : IDisposable
 
         var dataset = await GetDatasetAsync(info.Dataset, cancellationToken);
         var layout = new VersionLayout(info.Id, info.Dataset, dataset.Tables, info.Shards);
-        await _routes.LearnAsync(info.Id);
+        await _routes.LearnAsync(info.Id).WaitAsync(cancellationToken);
         return await new Loader(_api, _routes, layout, options, progress, _time).RunAsync(entries, cancellationToken);
     }
 
@@ -181,7 +181,7 @@ public sealed class OptimusClient : IDisposable
 
         return info.Status switch
         {
-            VersionStatus.Saved => info,
+            VersionStatus.Saved => Verified(info, expect),
             VersionStatus.Failed => throw new VersionFailedException(info),
             _ => throw new OptimusException(ProblemCodes.InvalidTransition, $"Version {info.Id} became {Describe(info.Status)} while it was being saved."),
         };
@@ -238,6 +238,13 @@ public sealed class OptimusClient : IDisposable
     public async Task<EntryValue> GetAsync(string dataset, string table, string key, string? version = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
+        if (key is "." or "..")
+        {
+            // A path segment that URLs resolve away: read it by lookup, which carries keys in the body.
+            var lookup = await GetManyAsync(dataset, table, [key], version, cancellationToken);
+            return new EntryValue(key, lookup.Found.TryGetValue(key, out var value) ? value : null, lookup.Version, lookup.ActiveVersion);
+        }
+
         var path = $"/v1/datasets/{Segment(dataset)}/tables/{Segment(table)}/entries/{Uri.EscapeDataString(key)}{(version is null ? "" : $"?version={Uri.EscapeDataString(version)}")}";
         var likely = version ?? _routes.ActiveHint(dataset); // unpinned: the silo resolves the version; the hint only picks the silo
         var routed = likely is null ? null : _routes.ServerFor(likely, table, key);
@@ -291,6 +298,23 @@ public sealed class OptimusClient : IDisposable
     }
 
     public void Dispose() => _api.Dispose();
+
+    // A save repeated after an earlier one finished (or while it runs) is not verified against the new declaration by
+    // the service: the client compares, so that declaring something else never passes unnoticed.
+    private static VersionInfo Verified(VersionInfo saved, IReadOnlyDictionary<string, TableStats>? expect)
+    {
+        foreach (var (table, declared) in expect ?? new Dictionary<string, TableStats>())
+        {
+            var found = saved.Tables?.GetValueOrDefault(table);
+            if (found is null || found.Entries != declared.Entries || !string.Equals(found.Checksum, declared.Checksum, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new OptimusException(ProblemCodes.IntegrityMismatch,
+                    $"Version {saved.Id} was already saved, and table '{table}' holds {found?.Entries ?? 0} entries (checksum {found?.Checksum ?? "none"}), not the {declared.Entries} (checksum {declared.Checksum}) declared.");
+            }
+        }
+
+        return saved;
+    }
 
     private async Task<T> GetAsync<T>(string path, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {

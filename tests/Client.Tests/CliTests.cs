@@ -83,7 +83,7 @@ public sealed class CliTests(ServiceFixture service) : IClassFixture<ServiceFixt
     public async Task Csv_JsonLines_AndGzip_BecomeTheValuesTheySay()
     {
         using var files = new InputFiles();
-        var csv = files.Write("people.csv", ["id,score,name", "p1,0.5,\"Smith, Jo\"", "p2,-3,\"two\nlines\"", "p3,7e2,\"say \"\"hi\"\"\""]);
+        var csv = files.Write("people.csv", ["id,score,name", "p1,0.5,\"Smith, Jo\"", "p2,-3,\"two\nlines\"", "p3,7e2,\"say \"\"hi\"\"\"", "p4,1,5\" screen", "p5,2,café"]);
         var pairs = files.Write("pairs.csv", ["id,value", "k1,{\"a\":1}", "k2,plain text"]);
         var lines = files.Write("docs.jsonl.gz", ["{\"key\":\"j1\",\"value\":{\"nested\":[1,2,{\"x\":null}]}}", "", "{\"value\": \"s\", \"key\": \"j2\"}"]);
         var dataset = await NewDatasetAsync("people", "pairs", "docs");
@@ -94,7 +94,9 @@ public sealed class CliTests(ServiceFixture service) : IClassFixture<ServiceFixt
         using var client = service.NewClient();
         Assert.Equal("{\"score\":0.5,\"name\":\"Smith, Jo\"}", (await client.GetAsync(dataset, "people", "p1")).JsonText);
         Assert.Equal("{\"score\":-3,\"name\":\"two\\nlines\"}", (await client.GetAsync(dataset, "people", "p2")).JsonText);
-        Assert.Equal("{\"score\":7e2,\"name\":\"say \\u0022hi\\u0022\"}", (await client.GetAsync(dataset, "people", "p3")).JsonText);
+        Assert.Equal("{\"score\":7e2,\"name\":\"say \\\"hi\\\"\"}", (await client.GetAsync(dataset, "people", "p3")).JsonText);
+        Assert.Equal("{\"score\":1,\"name\":\"5\\\" screen\"}", (await client.GetAsync(dataset, "people", "p4")).JsonText); // a stray quote is text
+        Assert.Equal("{\"score\":2,\"name\":\"café\"}", (await client.GetAsync(dataset, "people", "p5")).JsonText);
         Assert.Equal("{\"a\":1}", (await client.GetAsync(dataset, "pairs", "k1")).JsonText);
         Assert.Equal("\"plain text\"", (await client.GetAsync(dataset, "pairs", "k2")).JsonText);
         Assert.Equal("{\"nested\":[1,2,{\"x\":null}]}", (await client.GetAsync(dataset, "docs", "j1")).JsonText);
@@ -102,26 +104,48 @@ public sealed class CliTests(ServiceFixture service) : IClassFixture<ServiceFixt
     }
 
     [Fact]
-    public async Task ALoadResumedIntoItsDraft_CountsEachEntryOnce()
+    public async Task ALoadResumedIntoItsDraft_AfterItFailedHalfway_CountsEachEntryOnce()
     {
         using var files = new InputFiles();
-        var all = Enumerable.Range(0, 30_000).Select(i => $"k{i}\t{i}").ToList();
-        var half = files.Write("half.tsv", all.Take(15_000));
-        var whole = files.Write("whole.tsv", all);
+        var lines = Enumerable.Range(0, 30_000).Select(i => $"k{i}\t{i}").ToList();
+        var broken = files.Write("broken.tsv", [.. lines.Take(25_000), "a line without a tab", .. lines.Skip(25_000)]);
+        var fixedUp = files.Write("fixed.tsv", lines);
         var dataset = await NewDatasetAsync("t");
 
-        // The first run stops halfway (here: its input does); the second goes over everything again into the same draft.
-        var first = await Cli.RunAsync("load", "-d", dataset, "-t", $"t={half}", "--json", "--server", service.Server);
-        Assert.True(first.ExitCode == 0, first.Error);
-        var version = JsonDocument.Parse(first.Output).RootElement.GetProperty("version").GetString()!;
-        var second = await Cli.RunAsync("load", "-d", dataset, "-t", $"t={whole}", "--version", version, "--save", "--json", "--server", service.Server);
+        // The first run stops at the bad line, 25,000 lines in, after its first batches were acknowledged; --keep keeps the draft.
+        var first = await Cli.RunAsync("load", "-d", dataset, "-t", $"t={broken}", "--batch-size", "1000", "--keep", "--server", service.Server);
+        Assert.Equal(2, first.ExitCode);
+        Assert.Contains("broken.tsv:25001: no tab", first.Error, StringComparison.Ordinal);
+        using var client = service.NewClient();
+        var version = (await client.ListVersionsAsync(dataset).SingleAsync()).Id;
+
+        var second = await Cli.RunAsync("load", "-d", dataset, "-t", $"t={fixedUp}", "--batch-size", "1000", "--version", version, "--save", "--json", "--server", service.Server);
 
         Assert.True(second.ExitCode == 0, second.Error);
         var report = JsonDocument.Parse(second.Output).RootElement;
-        Assert.Equal("SAVED", report.GetProperty("status").GetString());
-        Assert.Equal(15_000, report.GetProperty("newEntries").GetInt64());
-        using var client = service.NewClient();
+        Assert.Equal("SAVED", report.GetProperty("status").GetString()); // the server found what the second run declared
+        var fresh = report.GetProperty("newEntries").GetInt64();
+        Assert.InRange(fresh, 5_000, 29_000); // what the first run had delivered was not counted again
         Assert.Equal(30_000, (await client.GetVersionAsync(version)).Tables!["t"].Entries);
+    }
+
+    [Fact]
+    public async Task InputThatIsNotUtf8_OrWhoseKeyCannotBeRead_IsNamedByFileAndLine()
+    {
+        using var files = new InputFiles();
+        var latin1 = Path.Combine(files.Directory, "latin1.tsv");
+        await File.WriteAllBytesAsync(latin1, [.. "a\t1\nb\t2\n"u8.ToArray(), (byte)'c', 0xE9, (byte)'\t', (byte)'3', (byte)'\n']);
+        var surrogate = files.Write("keys.jsonl", ["{\"key\":\"fine\",\"value\":1}", "{\"key\":\"\\ud800\",\"value\":2}"]);
+        var dataset = await NewDatasetAsync("t");
+
+        var notUtf8 = await Cli.RunAsync("load", "-d", dataset, "-t", $"t={latin1}", "--server", service.Server);
+        Assert.Equal(2, notUtf8.ExitCode);
+        Assert.Contains("latin1.tsv:3: not UTF-8", notUtf8.Error, StringComparison.Ordinal);
+
+        var unreadable = await Cli.RunAsync("load", "-d", dataset, "-t", $"t={surrogate}", "--max-errors", "1", "--json", "--server", service.Server);
+        Assert.True(unreadable.ExitCode == 0, unreadable.Error);
+        Assert.Contains("keys.jsonl:2: the key cannot be read", unreadable.Error, StringComparison.Ordinal);
+        Assert.Equal(1, JsonDocument.Parse(unreadable.Output).RootElement.GetProperty("entries").GetInt64());
     }
 
     [Fact]

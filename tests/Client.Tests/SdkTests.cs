@@ -47,6 +47,61 @@ public sealed class SdkTests(ServiceFixture service) : IClassFixture<ServiceFixt
     }
 
     [Fact]
+    public async Task KeysWrittenMoreThanOnce_KeepTheirLastValue_ThoughBatchesGoInParallel()
+    {
+        using var client = service.NewClient();
+        var dataset = (await client.CreateDatasetAsync(OptimusApi.NewName(), ["t"])).Name;
+        var version = await client.CreateVersionAsync(dataset, expectedEntries: 1_000); // one shard, so all batches meet there
+
+        // 500 keys written 40 times each in a row: a key's writes span two batches of 25, eight senders at work.
+        var summary = await client.LoadAsync(version.Id, Rounds(), new LoadOptions { MaxBatchEntries = 25, Parallelism = 8 });
+        Assert.Equal(500, summary.Tables["t"].Entries);
+        var saved = await client.SaveAsync(version.Id, summary.Tables); // the server kept, for each key, the value the tally did
+        Assert.Equal(500, saved.Tables!["t"].Entries);
+
+        var read = await client.GetManyAsync(dataset, "t", [.. Enumerable.Range(0, 500).Select(i => $"k{i}")], version.Id);
+        Assert.All(read.Found, pair => Assert.Equal("39", System.Text.Encoding.UTF8.GetString(pair.Value.Span)));
+
+        static async IAsyncEnumerable<TableEntry> Rounds()
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                for (var write = 0; write < 40; write++)
+                {
+                    yield return TableEntry.FromJson("t", $"k{i}", write.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            await Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task SavingAgain_WithOtherCounts_IsRefused_AndKeysThatAreDotSegmentsCanBeRead()
+    {
+        using var client = service.NewClient();
+        var dataset = (await client.CreateDatasetAsync(OptimusApi.NewName(), ["t"])).Name;
+        var version = await client.CreateVersionAsync(dataset);
+        var summary = await client.LoadAsync(version.Id, Dots());
+        await client.SaveAsync(version.Id, summary.Tables);
+
+        Assert.Equal(version.Id, (await client.SaveAsync(version.Id, summary.Tables)).Id); // repeated: the same declaration passes
+        var other = new Dictionary<string, TableStats> { ["t"] = new(summary.Tables["t"].Entries + 1, summary.Tables["t"].Checksum) };
+        var refused = await Assert.ThrowsAsync<OptimusException>(() => client.SaveAsync(version.Id, other));
+        Assert.Equal(ProblemCodes.IntegrityMismatch, refused.Code);
+
+        Assert.Equal("\"dot\"", (await client.GetAsync(dataset, "t", ".", version.Id)).JsonText);
+        Assert.Equal("\"dots\"", (await client.GetAsync(dataset, "t", "..", version.Id)).JsonText);
+
+        static async IAsyncEnumerable<TableEntry> Dots()
+        {
+            yield return TableEntry.FromString("t", ".", "dot");
+            yield return TableEntry.FromString("t", "..", "dots");
+            await Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public async Task GetMany_NeverMixesVersions_WhileAnotherProcessPublishesAndRollsBack()
     {
         using var client = service.NewClient();

@@ -16,6 +16,8 @@ namespace Optimus.Cli.Commands;
 /// </summary>
 internal static class LoadCommand
 {
+    private const int MaxReasonLength = 1000; // the service keeps reasons of at most 1,024 characters
+
     public static Command Build(CliContext context)
     {
         var options = new LoadOptionsBinder();
@@ -130,12 +132,14 @@ internal static class LoadCommand
 
     private static async Task DiscardAsync(CliContext context, OptimusClient client, string version, Exception cause)
     {
+        var reason = $"the load failed: {cause.Message}";
         try
         {
-            await client.DiscardAsync(version, $"the load failed: {cause.Message}", CancellationToken.None);
+            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await client.DiscardAsync(version, reason[..Math.Min(reason.Length, MaxReasonLength)], patience.Token);
             context.Note($"discarded {version} (keep a failed load's draft with --keep)");
         }
-        catch (OptimusException exception)
+        catch (Exception exception) when (exception is OptimusException or OperationCanceledException)
         {
             context.Note($"could not discard {version}: {exception.Message} (the janitor fails abandoned drafts)");
         }

@@ -12,11 +12,10 @@ internal static class CsvReader
     public static async IAsyncEnumerable<TableEntry> ReadAsync(
         InputFile file, string keyColumn, string? valueColumn, ValueMode mode, InputErrors errors, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = file.Open();
         using var values = new ValueEncoder(mode);
         List<string>? header = null;
         int keyIndex = -1, valueIndex = -1;
-        await foreach (var record in CsvRecords.ReadAsync(reader, cancellationToken))
+        await foreach (var record in CsvRecords.ReadAsync(InputLines.ReadAsync(file, cancellationToken)))
         {
             if (header is null)
             {
@@ -44,11 +43,12 @@ internal static class CsvReader
                 continue;
             }
 
-            var problem = KeyProblem.Of(fields[keyIndex]);
+            var problem = EntryProblem.OfKey(fields[keyIndex]);
             var json = problem is not null ? null
                 : valueIndex >= 0 ? values.Encode(fields[valueIndex], out problem)
                 : values.EncodeObject(header, fields, keyIndex);
-            if (json is not { } value)
+            problem ??= json is { } encoded ? EntryProblem.OfValue(encoded) : null;
+            if (problem is not null || json is not { } value)
             {
                 errors.Add(file.Name, record.Line, problem!);
                 continue;

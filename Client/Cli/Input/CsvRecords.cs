@@ -1,49 +1,97 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Optimus.Cli.Input;
 
 /// <summary>
-/// Splits CSV text into records of fields (RFC 4180: fields in double quotes may hold commas, doubled quotes and line
+/// Splits CSV lines into records of fields (RFC 4180: fields in double quotes may hold commas, doubled quotes and line
 /// breaks), each with the number of the line it starts on. A record that cannot be split is yielded with its problem.
+/// Blank lines between records are skipped.
 /// </summary>
 internal static class CsvRecords
 {
     public readonly record struct Record(long Line, List<string>? Fields, string? Problem);
 
-    public static async IAsyncEnumerable<Record> ReadAsync(TextReader reader, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var number = 0L;
-        var text = new StringBuilder();
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            number++;
-            var start = number;
-            text.Clear().Append(line);
-            while (!Balanced(text) && await reader.ReadLineAsync(cancellationToken) is { } next)
-            {
-                number++;
-                text.Append('\n').Append(next); // a quoted field goes on over a line break
-            }
+    // A quoted field may run over line breaks, but not without end: past this, the record is reported and dropped.
+    private const int MaxRecordChars = 4 << 20;
 
+    public static async IAsyncEnumerable<Record> ReadAsync(IAsyncEnumerable<(long Number, string Text)> lines)
+    {
+        var text = new StringBuilder();
+        var start = 0L;
+        var inQuotes = false;
+        await foreach (var (number, line) in lines)
+        {
             if (text.Length == 0)
             {
+                start = number;
+            }
+            else
+            {
+                text.Append('\n'); // inside a quoted field, the line break is part of the value
+            }
+
+            text.Append(line);
+            inQuotes = StillQuoted(line, inQuotes);
+            if (inQuotes)
+            {
+                if (text.Length > MaxRecordChars)
+                {
+                    yield return new Record(start, null, $"a quoted field is not closed within {MaxRecordChars:N0} characters");
+                    text.Clear();
+                    inQuotes = false;
+                }
+
                 continue;
             }
 
-            yield return Split(text.ToString(), start);
+            if (text.Length > 0)
+            {
+                yield return Split(text.ToString(), start);
+            }
+
+            text.Clear();
+        }
+
+        if (text.Length > 0)
+        {
+            yield return new Record(start, null, "a quoted field is not closed before the end of the file");
         }
     }
 
-    private static bool Balanced(StringBuilder text)
+    // Whether a record is still inside a quoted field after this line. A quote opens a field only at its start ("a,"b"),
+    // so a stray quote inside an unquoted field (5" screen) is text, as most CSV writers mean it.
+    private static bool StillQuoted(string line, bool inQuotes)
     {
-        var quotes = 0;
-        foreach (var chunk in text.GetChunks())
+        var fieldStart = !inQuotes;
+        for (var i = 0; i < line.Length; i++)
         {
-            quotes += chunk.Span.Count('"');
+            var c = line[i];
+            if (inQuotes)
+            {
+                if (c == '"')
+                {
+                    if (i + 1 < line.Length && line[i + 1] == '"')
+                    {
+                        i++; // an escaped quote
+                    }
+                    else
+                    {
+                        inQuotes = false;
+                    }
+                }
+            }
+            else if (c == ',')
+            {
+                fieldStart = true;
+            }
+            else
+            {
+                inQuotes = fieldStart && c == '"';
+                fieldStart = false;
+            }
         }
 
-        return quotes % 2 == 0;
+        return inQuotes;
     }
 
     private static Record Split(string record, long line)

@@ -43,15 +43,14 @@ internal sealed class InputFile(string table, string path, InputFormat format)
         return new InputFile(spec[..equals], path, format);
     }
 
-    /// <summary>Opens the file as text, decompressing it when it starts with gzip's magic bytes.</summary>
-    public TextReader Open()
+    /// <summary>Opens the file's bytes, decompressing them when it starts with gzip's magic bytes.</summary>
+    public Stream Open()
     {
         _stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         Span<byte> magic = stackalloc byte[2];
         var gzip = _stream.ReadAtLeast(magic, 2, throwOnEndOfStream: false) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
         _stream.Position = 0;
-        Stream content = gzip ? new GZipStream(_stream, CompressionMode.Decompress) : _stream;
-        return new StreamReader(content, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return gzip ? new GZipStream(_stream, CompressionMode.Decompress) : _stream;
     }
 
     private static InputFormat FormatOf(string path)

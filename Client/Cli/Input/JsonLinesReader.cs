@@ -11,12 +11,9 @@ internal static class JsonLinesReader
 {
     public static async IAsyncEnumerable<TableEntry> ReadAsync(InputFile file, InputErrors errors, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = file.Open();
         var buffer = new ArrayBufferWriter<byte>(256);
-        var number = 0L;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await foreach (var (number, line) in InputLines.ReadAsync(file, cancellationToken))
         {
-            number++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -25,7 +22,7 @@ internal static class JsonLinesReader
             buffer.ResetWrittenCount();
             buffer.Advance(Encoding.UTF8.GetBytes(line, buffer.GetSpan(Encoding.UTF8.GetMaxByteCount(line.Length))));
             var problem = Parse(buffer.WrittenMemory, out var key, out var value);
-            problem ??= KeyProblem.Of(key);
+            problem ??= EntryProblem.OfKey(key) ?? EntryProblem.OfValue(value);
             if (problem is not null)
             {
                 errors.Add(file.Name, number, problem);
@@ -78,6 +75,10 @@ internal static class JsonLinesReader
             {
                 return "text after the JSON object";
             }
+        }
+        catch (InvalidOperationException exception)
+        {
+            return $"the key cannot be read: {exception.Message}"; // an escape that is not a character, such as a lone surrogate
         }
         catch (JsonException exception)
         {

@@ -9,12 +9,9 @@ internal static class TsvReader
     public static async IAsyncEnumerable<TableEntry> ReadAsync(
         InputFile file, ValueMode mode, InputErrors errors, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var reader = file.Open();
         using var values = new ValueEncoder(mode);
-        var number = 0L;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        await foreach (var (number, line) in InputLines.ReadAsync(file, cancellationToken))
         {
-            number++;
             if (line.Length == 0)
             {
                 continue;
@@ -33,9 +30,10 @@ internal static class TsvReader
                 continue;
             }
 
-            var problem = KeyProblem.Of(line.AsSpan(0, tab));
+            var problem = EntryProblem.OfKey(line.AsSpan(0, tab));
             var json = problem is null ? values.Encode(line.AsSpan(tab + 1), out problem) : null;
-            if (json is not { } value)
+            problem ??= json is { } encoded ? EntryProblem.OfValue(encoded) : null;
+            if (problem is not null || json is not { } value)
             {
                 errors.Add(file.Name, number, problem!);
                 continue;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Optimus.Client;
 
@@ -11,7 +12,8 @@ namespace Optimus.Cli.Input;
 /// </summary>
 internal sealed class ValueEncoder(ValueMode mode) : IDisposable
 {
-    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    // Readable JSON as stored: non-ASCII text stays as it is (quotes and control characters are still escaped).
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly ArrayBufferWriter<byte> _buffer = new(256);
     private readonly Utf8JsonWriter _writer = new(Stream.Null, WriterOptions);
 

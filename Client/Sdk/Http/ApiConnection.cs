@@ -73,7 +73,7 @@ internal sealed class ApiConnection : IDisposable
             catch (HttpRequestException exception)
             {
                 failure = $"{server} could not be reached: {exception.Message}";
-                sent = exception.HttpRequestError != HttpRequestError.ConnectionError;
+                sent = exception.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError);
             }
 
             if (attempt >= maxAttempts || (sent && repeat != Repeat.Always))
@@ -120,9 +120,10 @@ internal sealed class ApiConnection : IDisposable
         try
         {
             using var problem = JsonDocument.Parse(body);
-            if (problem.RootElement.TryGetProperty("code", out var code) && code.GetString() is { } text)
+            if (problem.RootElement.ValueKind == JsonValueKind.Object && problem.RootElement.TryGetProperty("code", out var code)
+                && code.ValueKind == JsonValueKind.String && code.GetString() is { } text)
             {
-                var detail = problem.RootElement.TryGetProperty("detail", out var d) ? d.GetString() : null;
+                var detail = problem.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
                 return new OptimusException(text, detail ?? text, response.StatusCode);
             }
         }

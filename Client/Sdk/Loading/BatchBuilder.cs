@@ -10,6 +10,7 @@ internal sealed class BatchBuilder(string table, int shard)
 {
     private ArrayBufferWriter<byte>? _buffer;
     private Utf8JsonWriter? _writer;
+    private int _sequence;
 
     public int Count { get; private set; }
 
@@ -39,7 +40,7 @@ internal sealed class BatchBuilder(string table, int shard)
         var writer = _writer!;
         writer.WriteEndArray();
         writer.Flush();
-        var batch = new Batch(table, shard, number, Count, _buffer!.WrittenMemory);
+        var batch = new Batch(table, shard, _sequence++, number, Count, _buffer!.WrittenMemory);
         writer.Dispose();
         _writer = null;
         _buffer = null;

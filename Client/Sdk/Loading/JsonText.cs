@@ -8,6 +8,14 @@ public static class JsonText
     /// <summary><paramref name="utf8"/> without the JSON whitespace around it: the bytes the checksum covers.</summary>
     public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> utf8) => utf8.Trim(" \t\r\n"u8);
 
+    /// <summary><paramref name="utf8"/> without the JSON whitespace around it, as memory.</summary>
+    public static ReadOnlyMemory<byte> Trim(ReadOnlyMemory<byte> utf8)
+    {
+        var span = utf8.Span;
+        var start = span.Length - span.TrimStart(" \t\r\n"u8).Length;
+        return utf8[start..(start + Trim(span).Length)];
+    }
+
     /// <summary>True when <paramref name="utf8"/> (trimmed) is one complete JSON value and nothing else.</summary>
     public static bool IsValue(ReadOnlySpan<byte> utf8)
     {

@@ -13,10 +13,11 @@ namespace Optimus.Client.Loading;
 /// <summary>
 /// One load into one draft version. A single reader takes entries from the source, checks them, tallies each table's
 /// count and checksum, and appends them to the batch of their table and shard (the shard the service will put them
-/// in); full batches go into a bounded queue that <see cref="LoadOptions.Parallelism"/> senders drain, each sending its
-/// batch to the silo that holds the shard and retrying it under the same id until the service acknowledges it
-/// (durably). The first failure stops the load. Only
-/// the tables the load wrote to are tallied, so that a load resumed for some tables declares nothing of the others.
+/// in). Each shard belongs to one of <see cref="LoadOptions.Parallelism"/> senders, which sends its shards' batches
+/// one at a time, in the order they were filled, to the silo that holds the shard, retrying each under the same id
+/// until the service acknowledges it (durably): so a key written twice ends with the value written last, as the
+/// tally assumes. The first failure stops the load. Only the tables the load wrote to are tallied, so that a load
+/// resumed for some tables declares nothing of the others.
 /// </summary>
 internal sealed class Loader
 {
@@ -31,7 +32,8 @@ internal sealed class Loader
     private readonly long _started;
     private readonly Dictionary<string, TableTally> _tallies;
     private readonly Dictionary<(string Table, int Shard), BatchBuilder> _builders = [];
-    private readonly Channel<Batch> _queue;
+    private readonly Channel<Batch>[] _queues;
+    private long _buffered;
     private long _read;
     private long _acknowledged;
     private long _new;
@@ -50,13 +52,14 @@ internal sealed class Loader
         _time = time;
         _started = time.GetTimestamp();
         _tallies = layout.Tables.ToDictionary(t => t, _ => new TableTally(options.KeysAreUnique), StringComparer.Ordinal);
-        _queue = Channel.CreateBounded<Batch>(new BoundedChannelOptions(options.Parallelism * 2) { SingleWriter = true });
+        _queues = [.. Enumerable.Range(0, options.Parallelism).Select(_ =>
+            Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleWriter = true, SingleReader = true }))];
     }
 
     public async Task<LoadSummary> RunAsync(IAsyncEnumerable<TableEntry> entries, CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var senders = Enumerable.Range(0, _options.Parallelism).Select(_ => Task.Run(() => SendAllAsync(stop), CancellationToken.None)).ToArray();
+        var senders = _queues.Select(queue => Task.Run(() => SendAllAsync(queue.Reader, stop), CancellationToken.None)).ToArray();
         try
         {
             await ReadAllAsync(entries, stop.Token);
@@ -73,7 +76,10 @@ internal sealed class Loader
         }
         finally
         {
-            _queue.Writer.TryComplete();
+            foreach (var queue in _queues)
+            {
+                queue.Writer.TryComplete();
+            }
         }
 
         await Task.WhenAll(senders); // senders keep their failures to themselves (Fail): this never throws
@@ -103,18 +109,30 @@ internal sealed class Loader
 
             var json = Check(entry);
             var keyHash = StableHash.Hash64(entry.Key);
-            tally.Add(keyHash, EntryChecksum.Of(entry.Key, json));
+            tally.Add(keyHash, EntryChecksum.Of(entry.Key, json.Span));
             var shard = (int)(keyHash % (ulong)_layout.Shards);
             if (!_builders.TryGetValue((entry.Table, shard), out var builder))
             {
                 _builders[(entry.Table, shard)] = builder = new BatchBuilder(entry.Table, shard);
             }
 
-            builder.Add(entry.Key, json);
-            _read++;
-            if (builder.Count >= _options.MaxBatchEntries || builder.Bytes >= _options.MaxBatchBytes)
+            // The worst case of the entry's JSON: every key character escaped (6 bytes), the value as it is, the framing.
+            if (builder.Count > 0 && builder.Bytes + (entry.Key.Length * 6) + json.Length + 32 > _options.MaxBatchBytes)
             {
-                await _queue.Writer.WriteAsync(builder.Take(_batches++), cancellationToken);
+                await FlushAsync(builder, cancellationToken);
+            }
+
+            var before = builder.Bytes;
+            builder.Add(entry.Key, json.Span);
+            _buffered += builder.Bytes - before;
+            _read++;
+            if (builder.Count >= _options.MaxBatchEntries)
+            {
+                await FlushAsync(builder, cancellationToken);
+            }
+            else if (_buffered > _options.MaxBufferedBytes)
+            {
+                await FlushAsync(_builders.Values.MaxBy(b => b.Bytes)!, cancellationToken);
             }
         }
 
@@ -122,20 +140,34 @@ internal sealed class Loader
         {
             if (builder.Count > 0)
             {
-                await _queue.Writer.WriteAsync(builder.Take(_batches++), cancellationToken);
+                await FlushAsync(builder, cancellationToken);
             }
         }
     }
 
-    private static ReadOnlySpan<byte> Check(in TableEntry entry)
+    // Hands a batch to the sender that owns its shard: one sender per shard keeps the shard's batches in order.
+    private async Task FlushAsync(BatchBuilder builder, CancellationToken cancellationToken)
+    {
+        _buffered -= builder.Bytes;
+        var batch = builder.Take(_batches++);
+        var sender = ((_layout.Tables.IndexOf(batch.Table) * _layout.Shards) + batch.Shard) % _queues.Length;
+        await _queues[sender].Writer.WriteAsync(batch, cancellationToken);
+    }
+
+    private ReadOnlyMemory<byte> Check(in TableEntry entry)
     {
         if (string.IsNullOrEmpty(entry.Key) || Encoding.UTF8.GetByteCount(entry.Key) > Names.MaxKeyBytes)
         {
             throw new ArgumentException($"Key '{entry.Key}' of table '{entry.Table}' must have 1 to {Names.MaxKeyBytes} UTF-8 bytes.", nameof(entry));
         }
 
-        var json = JsonText.Trim(entry.Json.Span);
-        if (!JsonText.IsValue(json))
+        var json = JsonText.Trim(entry.Json);
+        if (json.Length > _options.MaxValueBytes)
+        {
+            throw new ArgumentException($"The value of key '{entry.Key}' in table '{entry.Table}' has {json.Length} bytes; at most {_options.MaxValueBytes} are allowed.", nameof(entry));
+        }
+
+        if (!JsonText.IsValue(json.Span))
         {
             throw new ArgumentException($"The value of key '{entry.Key}' in table '{entry.Table}' is not one JSON value.", nameof(entry));
         }
@@ -143,11 +175,11 @@ internal sealed class Loader
         return json;
     }
 
-    private async Task SendAllAsync(CancellationTokenSource stop)
+    private async Task SendAllAsync(ChannelReader<Batch> queue, CancellationTokenSource stop)
     {
         try
         {
-            await foreach (var batch in _queue.Reader.ReadAllAsync(stop.Token))
+            await foreach (var batch in queue.ReadAllAsync(stop.Token))
             {
                 if (batch.Number != _options.DropBatch)
                 {

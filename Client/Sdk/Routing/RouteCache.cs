@@ -13,6 +13,7 @@ namespace Optimus.Client.Routing;
 /// </summary>
 internal sealed class RouteCache(ApiConnection api, TimeProvider time)
 {
+    private const int MaxVersions = 256;
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, VersionRoutes> _versions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _active = new(StringComparer.Ordinal);
@@ -56,5 +57,24 @@ internal sealed class RouteCache(ApiConnection api, TimeProvider time)
         return entry.Map;
     }
 
-    private VersionRoutes Entry(string version) => _versions.GetOrAdd(version, static v => new VersionRoutes(v));
+    private VersionRoutes Entry(string version)
+    {
+        if (_versions.TryGetValue(version, out var known))
+        {
+            return known;
+        }
+
+        if (_versions.Count >= MaxVersions)
+        {
+            foreach (var (id, routes) in _versions)
+            {
+                if (routes.IsStale(time, Freshness))
+                {
+                    _versions.TryRemove(id, out _); // not read for a while: learned again if it is
+                }
+            }
+        }
+
+        return _versions.GetOrAdd(version, static v => new VersionRoutes(v));
+    }
 }
