@@ -45,30 +45,31 @@ internal static class LoadCommand
 
         var (version, created) = await OpenVersionAsync(client, options, parse, dataset, files, cancellationToken);
         var errors = new InputErrors(parse.GetValue(options.MaxErrors), context.Error.Profile.Out.Writer);
+        LoadSummary summary;
+        var status = VersionStatus.AwaitingEntries;
         try
         {
             var entries = ReadAll(files, parse, options, errors, cancellationToken);
-            var summary = await new LoadDisplay(context.Error, files, parse.GetValue(options.Quiet))
+            summary = await new LoadDisplay(context.Error, files, parse.GetValue(options.Quiet))
                 .RunAsync(progress => client.LoadAsync(version, entries, load, progress, cancellationToken));
-            var status = VersionStatus.AwaitingEntries;
             if (parse.GetValue(options.Save) || parse.GetValue(options.Publish))
             {
                 status = (await client.SaveAsync(version, summary.Tables, cancellationToken: cancellationToken)).Status;
             }
-
-            if (parse.GetValue(options.Publish))
-            {
-                status = (await client.PublishAsync(version, cancellationToken)).Status;
-            }
-
-            Report(context, parse, summary, errors.Count, status);
-            return ExitCodes.Ok;
         }
         catch (Exception exception) when (created && !parse.GetValue(options.Keep) && exception is not VersionFailedException)
         {
-            await DiscardAsync(context, client, version, exception);
+            await DiscardAsync(context, client, version, exception); // a FAILED version stays, to be looked at; it can never be published
             throw;
         }
+
+        if (parse.GetValue(options.Publish))
+        {
+            status = (await client.PublishAsync(version, cancellationToken)).Status; // if this fails, the saved version stays for a retry
+        }
+
+        Report(context, parse, summary, errors.Count, status);
+        return ExitCodes.Ok;
     }
 
     private static async Task<(string Version, bool Created)> OpenVersionAsync(

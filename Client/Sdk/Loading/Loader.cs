@@ -21,6 +21,8 @@ namespace Optimus.Client.Loading;
 /// </summary>
 internal sealed class Loader
 {
+    // Batches filled and waiting per sender: enough that one sender's backlog rarely stalls the reader while others idle.
+    private const int QueuedPerSender = 4;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly ApiConnection _api;
@@ -53,7 +55,7 @@ internal sealed class Loader
         _started = time.GetTimestamp();
         _tallies = layout.Tables.ToDictionary(t => t, _ => new TableTally(options.KeysAreUnique), StringComparer.Ordinal);
         _queues = [.. Enumerable.Range(0, options.Parallelism).Select(_ =>
-            Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleWriter = true, SingleReader = true }))];
+            Channel.CreateBounded<Batch>(new BoundedChannelOptions(QueuedPerSender) { SingleWriter = true, SingleReader = true }))];
     }
 
     public async Task<LoadSummary> RunAsync(IAsyncEnumerable<TableEntry> entries, CancellationToken cancellationToken)
