@@ -13,14 +13,15 @@ public sealed class TimerAndReminderTests
     [Fact]
     public async Task Timer_AloneDoesNotKeepAnIdleGrainAlive_AndStopsWithIt()
     {
-        await using var cluster = await Silos.StartAsync(Silos.FastCollection(TimeSpan.FromSeconds(1)));
+        // Two seconds of idleness: time for a timer to tick a few times even in a busy test run's first seconds.
+        await using var cluster = await Silos.StartAsync(Silos.FastCollection(TimeSpan.FromSeconds(2)));
         var key = Silos.NewKey();
         var probe = Probe.For(key);
 
         await cluster.Client.GetGrain<ILifecycleGrain>(key).StartTimer(TimeSpan.FromMilliseconds(50), keepAlive: false, interleave: false);
 
         await Eventually.True(() => probe.Count("deactivated:Idle") == 1, "the ticking grain to be collected");
-        Assert.True(probe.Count("tick") > 0); // it ticked while idle (how often depends on a busy machine's first second)
+        Assert.True(probe.Count("tick") > 3);
         var ticks = probe.Count("tick");
         await Task.Delay(300);
         Assert.Equal(ticks, probe.Count("tick"));
