@@ -10,11 +10,13 @@ namespace Optimus.Bench;
 /// </summary>
 internal sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly string[] _arguments;
+    private Process _process;
 
-    private ServiceProcess(Process process, string dataDirectory, int port)
+    private ServiceProcess(Process process, string dataDirectory, int port, string[] arguments)
     {
         _process = process;
+        _arguments = arguments;
         DataDirectory = dataDirectory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
@@ -30,7 +32,32 @@ internal sealed class ServiceProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(arguments);
         var data = Directory.CreateTempSubdirectory("optimus-bench-").FullName;
         var port = FreePort();
+        var service = new ServiceProcess(Launch(data, port, arguments), data, port, arguments);
+        await service.WaitReadyAsync();
+        return service;
+    }
 
+    /// <summary>Stops the service as an operator would (SIGTERM: a graceful stop), keeping its data.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts the stopped service again over the same data and port; returns once it is ready.</summary>
+    public async Task StartAgainAsync()
+    {
+        _process.Dispose();
+        _process = Launch(DataDirectory, BaseAddress.Port, _arguments);
+        await WaitReadyAsync();
+    }
+
+    private static Process Launch(string data, int port, string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Optimus.Silo.dll"), "--urls", $"http://127.0.0.1:{port}", "--data", data },
@@ -48,22 +75,26 @@ internal sealed class ServiceProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[silo {port}] {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(process, data, port);
-        using var http = new HttpClient { BaseAddress = service.BaseAddress };
-        for (var i = 0; i < 600; i++)
+        return process;
+    }
+
+    private async Task WaitReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        for (var i = 0; i < 6000; i++)
         {
             try
             {
                 if ((await http.GetAsync(new Uri("/readyz", UriKind.Relative))).IsSuccessStatusCode)
                 {
-                    return service;
+                    return;
                 }
             }
             catch (HttpRequestException)
             {
             }
 
-            await Task.Delay(100);
+            await Task.Delay(10);
         }
 
         throw new TimeoutException("The service did not become ready.");

@@ -1,0 +1,112 @@
+using Optimus.Bench;
+using Optimus.Client;
+
+namespace Optimus.Compare.Bench.Peers;
+
+/// <summary>Optimus: the Release silo as its own process; the SDK loads (load, save, publish) and reads; REST reads beside it.</summary>
+internal sealed class OptimusStore(ServiceProcess service) : IStore
+{
+    private const string Dataset = "bench";
+    private readonly OptimusClient _client = new(service.BaseAddress);
+    private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = service.BaseAddress };
+    private readonly long _baselineRss = service.ResidentBytes();
+    private string? _version;
+
+    public string Name => "Optimus";
+
+    public async Task LoadAsync(int entries)
+    {
+        await _client.CreateDatasetAsync(Dataset, ["t"]);
+        var version = await _client.CreateVersionAsync(Dataset, expectedEntries: entries);
+        var summary = await _client.LoadAsync(version.Id, Entries(entries), new LoadOptions { KeysAreUnique = true });
+        await _client.SaveAsync(version.Id, summary.Tables);
+        await _client.PublishAsync(version.Id);
+        _version = version.Id;
+    }
+
+    public async Task<int> GetAsync(int caller, string key) => (await _client.GetAsync(Dataset, "t", key)).Found ? 1 : 0;
+
+    public async Task<int> GetManyAsync(int caller, string[] keys) => (await _client.GetManyAsync(Dataset, "t", keys)).Found.Count;
+
+    /// <summary>
+    /// Median publish and rollback times between two saved versions of <paramref name="entries"/> entries each (a dataset
+    /// of its own), over <paramref name="repeats"/> switches.
+    /// </summary>
+    public async Task<(double PublishMs, double RollbackMs)> PublishAndRollbackAsync(string dataset, int entries, int repeats)
+    {
+        await _client.CreateDatasetAsync(dataset, ["t"]);
+        var versions = new List<string>();
+        for (var v = 0; v < 2; v++)
+        {
+            var version = await _client.CreateVersionAsync(dataset, expectedEntries: entries);
+            var summary = await _client.LoadAsync(version.Id, Entries(entries), new LoadOptions { KeysAreUnique = true });
+            await _client.SaveAsync(version.Id, summary.Tables);
+            versions.Add(version.Id);
+        }
+
+        await _client.PublishAsync(versions[0]);
+        var publishes = new List<double>();
+        var rollbacks = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await _client.PublishAsync(versions[1]);
+            publishes.Add(clock.Elapsed.TotalMilliseconds);
+            clock.Restart();
+            await _client.RollbackAsync(dataset);
+            rollbacks.Add(clock.Elapsed.TotalMilliseconds);
+        }
+
+        return (publishes.Order().ElementAt(repeats / 2), rollbacks.Order().ElementAt(repeats / 2));
+    }
+
+    /// <summary>Stops the silo gracefully, then times its start over the same data until a key answers.</summary>
+    public async Task<double> RestartToServingSecondsAsync()
+    {
+        await service.StopAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await service.StartAgainAsync();
+        while (await RestGetAsync(Data.Key(1)) != 1)
+        {
+            await Task.Delay(1);
+        }
+
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>The same single-key read over plain REST, as any HTTP client would make it.</summary>
+    public async Task<int> RestGetAsync(string key)
+    {
+        using var response = await _http.GetAsync(new Uri($"/v1/datasets/{Dataset}/tables/t/entries/{key}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
+        await response.Content.CopyToAsync(Stream.Null);
+        return response.IsSuccessStatusCode ? 1 : 0;
+    }
+
+    public async Task<(double? Memory, double? Disk)> BytesPerEntryAsync(int entries)
+    {
+        for (var first = 0; first < entries; first += 1000) // every key read once: every segment open and mapped
+        {
+            await _client.GetManyAsync(Dataset, "t", [.. Enumerable.Range(first, Math.Min(1000, entries - first)).Select(Data.Key)]);
+        }
+
+        var disk = new DirectoryInfo(Path.Combine(service.DataDirectory, "versions", _version!)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        return ((double)(service.ResidentBytes() - _baselineRss) / entries, (double)disk / entries);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        _http.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static async IAsyncEnumerable<TableEntry> Entries(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            yield return new TableEntry("t", Data.Key(i), Data.Value(i));
+        }
+
+        await Task.CompletedTask;
+    }
+}

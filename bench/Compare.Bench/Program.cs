@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Npgsql;
+using Optimus.Bench;
+using Optimus.Compare.Bench.Peers;
+using Optimus.Runtime.Testing;
+using static Optimus.Bench.BenchLoad;
+
+// Optimus side by side with Redis and PostgreSQL on this machine, in one run (issue 6): the peers are started here
+// (Debian's redis-server and postgresql, on loopback ports in temporary directories), the same entries are loaded into
+// each, and the same load generator reads them. Prints a markdown table of figures and ratios; --out writes JSON.
+// Usage: dotnet run -c Release --project bench/Compare.Bench [-- --entries 1000000 --clients 64 --seconds 10 --out compare.json]
+if (args is ["--serve-dictionary", var servePort, var serveEntries])
+{
+    await BareEndpoint.ServeAsync(int.Parse(servePort, CultureInfo.InvariantCulture), int.Parse(serveEntries, CultureInfo.InvariantCulture));
+    return;
+}
+
+var entries = args.Contains("--large") ? 10_000_000 : Argument(args, "--entries", 1_000_000);
+var clients = Argument(args, "--clients", 64);
+var seconds = Argument(args, "--seconds", 10);
+var output = ArgumentText(args, "--out");
+var duration = TimeSpan.FromSeconds(seconds);
+var rows = new List<Row>();
+
+await using var redis = await RedisPeer.StartAsync();
+await using var postgres = await PostgresServer.StartAsync(durable: true);
+await using var postgresData = NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+await using var service = await ServiceProcess.StartAsync();
+await using var optimus = new OptimusStore(service);
+await using var redisStore = new RedisStore(redis, clients);
+await using var postgresStore = new PostgresStore(postgres, postgresData, clients);
+IStore[] stores = [optimus, redisStore, postgresStore];
+
+// Bulk load: Optimus SDK load + save + publish; Redis pipelined SET; PostgreSQL binary COPY.
+var loads = new Dictionary<string, double>();
+foreach (var store in stores)
+{
+    var clock = Stopwatch.StartNew();
+    await store.LoadAsync(entries);
+    loads[store.Name] = entries / clock.Elapsed.TotalSeconds;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store.Name}: {entries:N0} entries loaded in {clock.Elapsed.TotalSeconds:N1} s"));
+}
+
+rows.Add(new Row("bulk load, entries/s", loads, HigherIsBetter: true));
+
+// Single-key reads of random keys at C concurrent callers.
+var singles = new Dictionary<string, (double Rps, double P50, double P99, double Cpu)>();
+foreach (var store in stores)
+{
+    var (rps, _, p50, p99, cpu) = await CallerLoad.RunAsync(clients, duration, (caller, random) => store.GetAsync(caller, Data.Key(random.Next(entries))));
+    singles[store.Name] = (rps, p50, p99, cpu);
+}
+
+var (restRps, _, restP50, restP99, restCpu) = await CallerLoad.RunAsync(clients, duration, (_, random) => optimus.RestGetAsync(Data.Key(random.Next(entries))));
+singles["Optimus REST"] = (restRps, restP50, restP99, restCpu);
+await using (var bare = await BareEndpoint.StartAsync(entries))
+{
+    var (bareRps, _, bareP50, bareP99, bareCpu) = await CallerLoad.RunAsync(clients, duration, (_, random) => bare.GetAsync(Data.Key(random.Next(entries))));
+    singles["bare ASP.NET Core"] = (bareRps, bareP50, bareP99, bareCpu);
+}
+
+rows.Add(new Row($"single-key reads/s, {clients} callers", singles.ToDictionary(s => s.Key, s => s.Value.Rps), HigherIsBetter: true));
+rows.Add(new Row("single-key p50 ms", singles.ToDictionary(s => s.Key, s => s.Value.P50), HigherIsBetter: false));
+rows.Add(new Row("single-key p99 ms", singles.ToDictionary(s => s.Key, s => s.Value.P99), HigherIsBetter: false));
+rows.Add(new Row("load generator CPU share of one core (single-key)", singles.ToDictionary(s => s.Key, s => s.Value.Cpu), HigherIsBetter: false));
+
+// 100-key reads: Optimus GetMany, Redis MGET, PostgreSQL = ANY($1).
+var many = new Dictionary<string, (double KeysPerSecond, double P99, double Cpu)>();
+foreach (var store in stores)
+{
+    var (_, keys, _, p99, cpu) = await CallerLoad.RunAsync(clients, duration, (caller, random) =>
+        store.GetManyAsync(caller, [.. Enumerable.Range(0, 100).Select(_ => Data.Key(random.Next(entries)))]));
+    many[store.Name] = (keys, p99, cpu);
+}
+
+rows.Add(new Row($"100-key reads, keys/s, {clients} callers", many.ToDictionary(m => m.Key, m => m.Value.KeysPerSecond), HigherIsBetter: true));
+rows.Add(new Row("100-key p99 ms", many.ToDictionary(m => m.Key, m => m.Value.P99), HigherIsBetter: false));
+rows.Add(new Row("load generator CPU share of one core (100-key)", many.ToDictionary(m => m.Key, m => m.Value.Cpu), HigherIsBetter: false));
+
+// Bytes per entry (raw entry: 13-byte key + 100-byte value).
+var memory = new Dictionary<string, double>();
+var disk = new Dictionary<string, double>();
+foreach (var store in stores)
+{
+    var (inMemory, onDisk) = await store.BytesPerEntryAsync(entries);
+    if (inMemory is { } m)
+    {
+        memory[store.Name] = m;
+    }
+
+    if (onDisk is { } d)
+    {
+        disk[store.Name] = d;
+    }
+}
+
+rows.Add(new Row("memory bytes per entry once served (RSS growth / used_memory)", memory, HigherIsBetter: false));
+rows.Add(new Row("disk bytes per entry (segments / relation size)", disk, HigherIsBetter: false));
+
+// Publish and rollback: Optimus only (the peers have no versions to switch), at 10,000 entries and at N.
+var small = await optimus.PublishAndRollbackAsync("small", 10_000, repeats: 21);
+var large = await optimus.PublishAndRollbackAsync("large", entries, repeats: 21);
+rows.Add(new Row("publish p50 ms at 10,000 entries (no equivalent in the peers)", new() { ["Optimus"] = small.PublishMs }, HigherIsBetter: false));
+rows.Add(new Row($"publish p50 ms at {entries:N0} entries", new() { ["Optimus"] = large.PublishMs }, HigherIsBetter: false));
+rows.Add(new Row("rollback p50 ms at 10,000 entries", new() { ["Optimus"] = small.RollbackMs }, HigherIsBetter: false));
+rows.Add(new Row($"rollback p50 ms at {entries:N0} entries", new() { ["Optimus"] = large.RollbackMs }, HigherIsBetter: false));
+
+// Restart to serving with N entries: Optimus silo (graceful stop, start); Redis (SAVE, SHUTDOWN, load the RDB); PostgreSQL (fast shutdown, start).
+rows.Add(new Row("restart to serving, seconds", new()
+{
+    ["Optimus"] = await optimus.RestartToServingSecondsAsync(),
+    ["Redis"] = await redisStore.RestartToServingSecondsAsync(),
+    ["PostgreSQL"] = await postgresStore.RestartToServingSecondsAsync(),
+}, HigherIsBetter: false));
+
+Print(rows, entries);
+if (output is not null)
+{
+    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
+    {
+        machine = new { cores = Environment.ProcessorCount, memoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes },
+        parameters = new { entries, clients, seconds },
+        rows = rows.Select(r => new { r.Figure, values = r.Values, ratios = r.Ratios() }),
+    }, new JsonSerializerOptions { WriteIndented = true }));
+}
+
+static void Print(List<Row> rows, int entries)
+{
+    Console.WriteLine();
+    Console.WriteLine($"| figure ({Environment.ProcessorCount} cores, {entries:N0} entries) | Optimus | Redis | PostgreSQL | Optimus/Redis | Optimus/PostgreSQL |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    foreach (var row in rows)
+    {
+        var ratios = row.Ratios();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {row.Figure} | {Cell(row.Values, "Optimus")} | {Cell(row.Values, "Redis")} | {Cell(row.Values, "PostgreSQL")} | {Cell(ratios, "Redis")} | {Cell(ratios, "PostgreSQL")} |"));
+        if (row.Values.TryGetValue("Optimus REST", out var rest))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| … Optimus through REST | {rest:N2} | | | {Ratio(rest, row.Values, "Redis")} | {Ratio(rest, row.Values, "PostgreSQL")} |"));
+        }
+
+        if (row.Values.TryGetValue("bare ASP.NET Core", out var bare))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| … a bare ASP.NET Core endpoint (REST / bare: {Ratio(rest, row.Values, "bare ASP.NET Core")}) | {bare:N2} | | | | |"));
+        }
+    }
+
+    static string Cell(Dictionary<string, double> values, string name) =>
+        values.TryGetValue(name, out var value) ? value.ToString("N2", CultureInfo.InvariantCulture) : "—";
+
+    static string Ratio(double value, Dictionary<string, double> values, string peer) =>
+        values.TryGetValue(peer, out var other) && other > 0 ? (value / other).ToString("N2", CultureInfo.InvariantCulture) : "—";
+}
+
+/// <summary>One figure for each system, and Optimus' ratio to each peer.</summary>
+internal sealed record Row(string Figure, Dictionary<string, double> Values, bool HigherIsBetter)
+{
+    public Dictionary<string, double> Ratios() => Values.TryGetValue("Optimus", out var optimus)
+        ? Values.Where(v => v.Key is not ("Optimus" or "Optimus REST" or "bare ASP.NET Core") && v.Value > 0).ToDictionary(v => v.Key, v => optimus / v.Value)
+        : [];
+}
