@@ -19,5 +19,5 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo service redis-server stop >/dev/null 2>&1 || true
 fi
 
-dotnet build -c Release bench/Compare.Bench --nologo -v quiet >/dev/null
+dotnet build -c Release bench/Compare.Bench --nologo -v quiet -clp:ErrorsOnly
 dotnet run -c Release --no-build --project bench/Compare.Bench -- "$@"
