@@ -26,7 +26,7 @@ internal sealed class VersionRoutes(string version)
     {
         lock (_lock)
         {
-            return _refreshing ??= LearnAsync(api, time);
+            return _refreshing is { IsCompleted: false } running ? running : _refreshing = LearnAsync(api, time);
         }
     }
 
@@ -46,10 +46,6 @@ internal sealed class VersionRoutes(string version)
         finally
         {
             _learnedAt = time.GetTimestamp();
-            lock (_lock)
-            {
-                _refreshing = null;
-            }
         }
     }
 }
