@@ -140,7 +140,7 @@ public sealed class OptimusClient : IDisposable
         var info = await GetVersionAsync(version, cancellationToken);
         if (info.Status != VersionStatus.AwaitingEntries)
         {
-            throw new OptimusException(ProblemCodes.VersionNotWritable, $"Version {info.Id} is {Describe(info.Status)}: only a draft (AWAITING_ENTRIES) takes entries.");
+            throw new OptimusException(ProblemCodes.VersionNotWritable, $"Version {info.Id} is {VersionStatusNames.Of(info.Status)}: only a draft (AWAITING_ENTRIES) takes entries.");
         }
 
         var dataset = await GetDatasetAsync(info.Dataset, cancellationToken);
@@ -183,7 +183,7 @@ public sealed class OptimusClient : IDisposable
         {
             VersionStatus.Saved => Verified(info, expect),
             VersionStatus.Failed => throw new VersionFailedException(info),
-            _ => throw new OptimusException(ProblemCodes.InvalidTransition, $"Version {info.Id} became {Describe(info.Status)} while it was being saved."),
+            _ => throw new OptimusException(ProblemCodes.InvalidTransition, $"Version {info.Id} became {VersionStatusNames.Of(info.Status)} while it was being saved."),
         };
     }
 
@@ -224,7 +224,7 @@ public sealed class OptimusClient : IDisposable
 
             if (_time.GetElapsedTime(started) > limit)
             {
-                throw new TimeoutException($"Version {version} is still {Describe(info.Status)} after {limit}; waited for {string.Join(" or ", statuses.Select(Describe))}.");
+                throw new TimeoutException($"Version {version} is still {VersionStatusNames.Of(info.Status)} after {limit}; waited for {string.Join(" or ", statuses.Select(VersionStatusNames.Of))}.");
             }
 
             await Task.Delay(pause, _time, cancellationToken);
@@ -328,8 +328,6 @@ public sealed class OptimusClient : IDisposable
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private static string Segment(string name) => Uri.EscapeDataString(name ?? throw new ArgumentNullException(nameof(name)));
-
-    private static string Describe(VersionStatus status) => System.Text.Json.JsonSerializer.Serialize(status, OptimusJsonContext.Default.VersionStatus).Trim('"');
 
     private static OptimusClientOptions WithServer(Uri server)
     {

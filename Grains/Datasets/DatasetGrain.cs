@@ -255,7 +255,7 @@ internal sealed class DatasetGrain(
         if (previous.Status != VersionStatus.Saved)
         {
             throw new ProblemException(ProblemCodes.NoPreviousVersion,
-                $"The version active before {current}, {previous.Id}, is {StatusName(previous.Status)} and cannot be published again.");
+                $"The version active before {current}, {previous.Id}, is {VersionStatusNames.Of(previous.Status)} and cannot be published again.");
         }
 
         var now = time.GetUtcNow();
@@ -335,9 +335,6 @@ internal sealed class DatasetGrain(
         ? (int)Math.Clamp((n + DefaultShardEntries - 1) / DefaultShardEntries, 1, MaxShards)
         : 16;
 
-    private static string StatusName(VersionStatus status) =>
-        System.Text.Json.JsonSerializer.Serialize(status, OptimusJsonContext.Default.VersionStatus).Trim('"');
-
     private static ImmutableDictionary<string, TableStats>? ToImmutable(Dictionary<string, TableStats>? expect) =>
         expect?.ToImmutableDictionary(StringComparer.Ordinal);
 
@@ -373,7 +370,7 @@ internal sealed class DatasetGrain(
         if (record.Status != required)
         {
             throw new ProblemException(ProblemCodes.InvalidTransition,
-                $"Version {record.Id} is {StatusName(record.Status)}; only a {StatusName(required)} version can {action}.");
+                $"Version {record.Id} is {VersionStatusNames.Of(record.Status)}; only a {VersionStatusNames.Of(required)} version can {action}.");
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Optimus.Runtime.Catalog;
@@ -119,7 +117,7 @@ public sealed class TestCluster : IAsyncDisposable
                 silo.UseMembershipTable(_membership).Configure<SiloOptions>(o =>
                 {
                     o.SiloName = name;
-                    o.SiloPort = FreePort();
+                    o.SiloPort = LoopbackPort.Free();
                 }).Configure<ClusterMembershipOptions>(o =>
                 {
                     // Quick to notice a death, so that tests of failure take seconds.
@@ -228,13 +226,6 @@ public sealed class TestCluster : IAsyncDisposable
 
     private static GrainId IdOf(IAddressable grain) =>
         grain is GrainReference reference ? reference.GrainId : throw new ArgumentException("Pass a grain reference.", nameof(grain));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

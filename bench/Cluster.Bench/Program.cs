@@ -28,7 +28,7 @@ try
     for (var i = 1; i <= Silos; i++)
     {
         var silo = await ServiceProcess.StartAsync(
-            "--postgres", connectionString, "--silo-port", ServiceProcess.FreePort().ToString(CultureInfo.InvariantCulture), "--silo-name", $"bench-{i}");
+            "--postgres", connectionString, "--silo-port", LoopbackPort.Free().ToString(CultureInfo.InvariantCulture), "--silo-name", $"bench-{i}");
         silos.Add(silo);
         https.Add(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = silo.BaseAddress, Timeout = TimeSpan.FromMinutes(10) });
     }

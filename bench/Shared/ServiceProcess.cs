@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Optimus.Runtime.Testing;
 
 namespace Optimus.Bench;
 
@@ -31,7 +30,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var data = Directory.CreateTempSubdirectory("optimus-bench-").FullName;
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var service = new ServiceProcess(Launch(data, port, arguments), data, port, arguments);
         await service.WaitReadyAsync();
         return service;
@@ -118,13 +117,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         _process.Refresh();
         return _process.TotalProcessorTime;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Kills the process outright (SIGKILL).</summary>

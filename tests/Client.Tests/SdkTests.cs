@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Optimus.Grains;
+using Optimus.Runtime.Testing;
 using Optimus.Tests;
 using Xunit;
 
@@ -176,7 +177,7 @@ public sealed class SdkTests(ServiceFixture service) : IClassFixture<ServiceFixt
     public async Task AServerThatCannotBeReached_IsPassedOver_ForTheNext()
     {
         var options = new OptimusClientOptions { RetryDelay = TimeSpan.FromMilliseconds(10) };
-        options.Servers.Add(new Uri($"http://127.0.0.1:{SiloProcess.FreePort()}")); // nothing listens there
+        options.Servers.Add(new Uri($"http://127.0.0.1:{LoopbackPort.Free()}")); // nothing listens there
         options.Servers.Add(new Uri(service.Server));
         using var client = new OptimusClient(options);
 

@@ -1,3 +1,5 @@
+using Optimus.Runtime.Testing;
+
 namespace Optimus.Tests;
 
 /// <summary>
@@ -27,7 +29,7 @@ public sealed class SiloCluster : IAsyncDisposable
             for (var i = 1; i <= count; i++)
             {
                 silos.Add(await SiloProcess.StartAsync(environment: FastMembership, arguments:
-                    ["--postgres", connectionString, "--silo-port", SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture), "--silo-name", $"silo-{i}"]));
+                    ["--postgres", connectionString, "--silo-port", LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture), "--silo-name", $"silo-{i}"]));
             }
 
             await cluster.WaitForAgreementAsync();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Optimus.Runtime.Testing;
 
 namespace Optimus.Tests;
 
@@ -21,7 +21,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _environment = environment ?? new Dictionary<string, string>();
         _arguments = arguments ?? [];
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("optimus-silo-").FullName;
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(120) };
         Api = new OptimusApi(Http);
     }
@@ -140,13 +140,6 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             Directory.Delete(DataDirectory, recursive: true);
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Kill(int pid, string signal)

@@ -149,7 +149,7 @@ internal static class LoadCommand
     private static void Report(CliContext context, ParseResult parse, LoadSummary summary, int malformed, VersionStatus status)
     {
         var report = new LoadReport(
-            summary.Version, Render.Status(status), summary.Entries, summary.NewEntries, summary.Bytes, summary.Elapsed.TotalSeconds, malformed, summary.Tables);
+            summary.Version, VersionStatusNames.Of(status), summary.Entries, summary.NewEntries, summary.Bytes, summary.Elapsed.TotalSeconds, malformed, summary.Tables);
         context.Print(parse, report, CliJsonContext.Default.LoadReport, (console, r) =>
         {
             var culture = CultureInfo.InvariantCulture;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Optimus.Grains;
 using Spectre.Console;
 
@@ -33,7 +32,7 @@ internal static class Render
             var table = new Table().AddColumns("Recent version", "Status", "Label", "Created");
             foreach (var version in dataset.Versions)
             {
-                table.AddRow(Text(version.Id), Text(Status(version.Status)), Text(version.Label ?? ""), Text(When(version.CreatedAt)));
+                table.AddRow(Text(version.Id), Text(VersionStatusNames.Of(version.Status)), Text(version.Label ?? ""), Text(When(version.CreatedAt)));
             }
 
             console.Write(table);
@@ -46,7 +45,7 @@ internal static class Render
         foreach (var version in versions)
         {
             var entries = version.Tables?.Values.Sum(t => t.Entries);
-            table.AddRow(Text(version.Id), Text(Status(version.Status)), Text(version.Label ?? ""), Text(entries?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"), Text(When(version.CreatedAt)));
+            table.AddRow(Text(version.Id), Text(VersionStatusNames.Of(version.Status)), Text(version.Label ?? ""), Text(entries?.ToString("N0", CultureInfo.InvariantCulture) ?? "-"), Text(When(version.CreatedAt)));
         }
 
         console.Write(table);
@@ -56,7 +55,7 @@ internal static class Render
     {
         var grid = new Grid().AddColumn().AddColumn();
         grid.AddRow(Text("Version"), Text(version.Id));
-        grid.AddRow(Text("Status"), Text(Status(version.Status)));
+        grid.AddRow(Text("Status"), Text(VersionStatusNames.Of(version.Status)));
         grid.AddRow(Text("Label"), Text(version.Label ?? "-"));
         grid.AddRow(Text("Shards"), Text(version.Shards.ToString(CultureInfo.InvariantCulture)));
         grid.AddRow(Text("Created"), Text(When(version.CreatedAt)));
@@ -75,13 +74,11 @@ internal static class Render
         var history = new Table().AddColumns("When", "Status", "Reason");
         foreach (var step in version.History)
         {
-            history.AddRow(Text(When(step.At)), Text(Status(step.Status)), Text(step.Reason ?? ""));
+            history.AddRow(Text(When(step.At)), Text(VersionStatusNames.Of(step.Status)), Text(step.Reason ?? ""));
         }
 
         console.Write(history);
     }
-
-    public static string Status(VersionStatus status) => JsonSerializer.Serialize(status, OptimusJsonContext.Default.VersionStatus).Trim('"');
 
     public static string When(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Optimus.Bench;
+using Optimus.Runtime.Testing;
 
 namespace Optimus.Compare.Bench.Peers;
 
@@ -25,7 +26,7 @@ internal sealed class BareEndpoint : IAsyncDisposable
 
     public static async Task<BareEndpoint> StartAsync(int entries)
     {
-        var port = ServiceProcess.FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo(Environment.ProcessPath!)
         {
             ArgumentList = { "--serve-dictionary", port.ToString(CultureInfo.InvariantCulture), entries.ToString(CultureInfo.InvariantCulture) },

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Optimus.Bench;
+using Optimus.Runtime.Testing;
 
 namespace Optimus.Compare.Bench.Peers;
 
@@ -13,7 +14,7 @@ internal sealed class RedisPeer : IAsyncDisposable
     private readonly string _directory = System.IO.Directory.CreateTempSubdirectory("optimus-redis-").FullName;
     private Process? _process;
 
-    public int Port { get; } = ServiceProcess.FreePort();
+    public int Port { get; } = LoopbackPort.Free();
 
     public string DataDirectory => _directory;
 
