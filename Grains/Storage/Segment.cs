@@ -7,11 +7,12 @@ namespace Optimus.Grains.Storage;
 /// <summary>
 /// A segment opened for reading: memory-mapped, verified when opened (the footer's own hash, the layout against the
 /// file's size, then every entry against the footer's count and checksum), then read without copying until the
-/// value is returned. Lookups are a hash, a binary search of the index and a key comparison.
+/// value is returned. Lookups are a hash, an interpolation search of the index and a key comparison.
 /// </summary>
 internal sealed class Segment : IDisposable
 {
     private const int StackKeyLimit = 256;
+    private const int InterpolationProbes = 4;
     private readonly MappedFile _file;
     private readonly long _indexOffset;
 
@@ -64,42 +65,63 @@ internal sealed class Segment : IDisposable
         }
     }
 
-    /// <summary>Finds a key given as UTF-8; the value is a view of the mapped file, valid while the segment is open.</summary>
+    /// <summary>
+    /// Finds a key given as UTF-8; the value is a view of the mapped file, valid while the segment is open. The index is
+    /// sorted by a uniform 64-bit hash, so the first probes guess the position from the hash (interpolation: two or three
+    /// probes, usually on one page, where bisection takes log2(count) probes on as many pages); should the guesses not
+    /// converge, the rest is bisection, so no input costs more than four probes beyond a binary search.
+    /// </summary>
     public bool TryFind(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         var hash = SegmentFormat.KeyHash(key);
         long low = 0, high = Count - 1;
-        while (low <= high)
+        ulong below = 0, above = ulong.MaxValue; // hashes bounding [low, high]: below <= hash <= above
+        for (var probe = 0; low <= high; probe++)
         {
-            var middle = low + ((high - low) / 2);
+            var middle = probe < InterpolationProbes ? Interpolate(hash, low, high, below, above) : low + ((high - low) / 2);
             var found = HashAt(middle);
             if (found < hash)
             {
                 low = middle + 1;
+                below = found;
             }
             else if (found > hash)
             {
                 high = middle - 1;
+                above = found;
             }
             else
             {
-                // Equal hashes sit together: walk back to the first, then compare keys forward.
-                while (middle > 0 && HashAt(middle - 1) == hash)
-                {
-                    middle--;
-                }
+                return FindAmongEqualHashes(middle, hash, key, out value);
+            }
+        }
 
-                for (var i = middle; i < Count && HashAt(i) == hash; i++)
-                {
-                    RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
-                    if (candidate.SequenceEqual(key))
-                    {
-                        value = candidateValue;
-                        return true;
-                    }
-                }
+        value = default;
+        return false;
+    }
 
-                break;
+    // Where in [low, high] the hash would sit if hashes spread evenly between the bounds.
+    private static long Interpolate(ulong hash, long low, long high, ulong below, ulong above)
+    {
+        var fraction = (double)(hash - below) / ((double)(above - below) + 1);
+        return Math.Clamp(low + (long)(fraction * (high - low + 1)), low, high);
+    }
+
+    // Equal hashes sit together: walk back to the first, then compare keys forward.
+    private bool FindAmongEqualHashes(long index, ulong hash, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    {
+        while (index > 0 && HashAt(index - 1) == hash)
+        {
+            index--;
+        }
+
+        for (var i = index; i < Count && HashAt(i) == hash; i++)
+        {
+            RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
+            if (candidate.SequenceEqual(key))
+            {
+                value = candidateValue;
+                return true;
             }
         }
 

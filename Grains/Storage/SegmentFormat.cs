@@ -13,8 +13,9 @@ namespace Optimus.Grains.Storage;
 /// footer  u64 entry count, u64 checksum (sum of entry checksums), u64 index offset, u64 hash of these three,
 ///         "OPTSEGND"                                     40 bytes
 /// </code>
-/// All integers little-endian. A lookup hashes the key, binary-searches the index and compares keys. An entry costs
-/// its key and value plus 16 bytes of index and two varints (2 bytes for short keys and values under 128 bytes).
+/// All integers little-endian. A lookup hashes the key, searches the index (the hashes are uniform, so a hash's value
+/// tells where it sits) and compares keys. An entry costs its key and value plus 16 bytes of index and two varints
+/// (2 bytes for short keys and values under 128 bytes).
 /// </summary>
 internal static class SegmentFormat
 {

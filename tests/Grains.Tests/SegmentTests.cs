@@ -78,13 +78,31 @@ public sealed class SegmentTests : IDisposable
         using var segment = Segment.Open(_temp.File("s.segment"));
 
         Assert.Equal(50_001, segment.Count);
-        foreach (var i in new[] { 0, 1, 4242, 49_999 })
+        for (var i = 0; i < 50_000; i++)
         {
             Assert.Equal($"{i}", Text(segment.Get($"clé/ü/{i}")));
+            Assert.Null(segment.Get($"clé/ü/{i + 50_000}"));
         }
 
         Assert.Equal(large, Text(segment.Get("large")));
-        Assert.Null(segment.Get("clé/ü/50000"));
+    }
+
+    [Fact]
+    public void SegmentsOfEverySmallSize_FindEachKeyTheyHold_AndNoOther()
+    {
+        for (var count = 1; count <= 40; count++)
+        {
+            var name = $"s{count}";
+            Build(name, StagingLogTests.Entries([.. Enumerable.Range(0, count).Select(i => ($"k{i}", $"{i}"))]));
+            using var segment = Segment.Open(_temp.File(name + ".segment"));
+
+            for (var i = 0; i < count; i++)
+            {
+                Assert.Equal($"{i}", Text(segment.Get($"k{i}")));
+            }
+
+            Assert.All(Enumerable.Range(count, 100), i => Assert.Null(segment.Get($"k{i}")));
+        }
     }
 
     [Fact]
