@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 
 namespace Optimus.Runtime.Invocation;
@@ -10,6 +11,10 @@ namespace Optimus.Runtime.Invocation;
 internal class GrainReference : DispatchProxy
 #pragma warning restore CA1852
 {
+    // DispatchProxy generates one proxy type per interface, but finds it under a lock and builds every instance by
+    // reflection; a copy of one instance per interface costs an allocation and carries what the generated type needs.
+    private static readonly ConcurrentDictionary<Type, GrainReference> Prototypes = new();
+
     public GrainId GrainId { get; private set; }
 
     public Type InterfaceType { get; private set; } = null!;
@@ -18,12 +23,11 @@ internal class GrainReference : DispatchProxy
 
     public static object Create(Type interfaceType, GrainId grainId, IRuntimeClient runtime)
     {
-        var proxy = DispatchProxy.Create(interfaceType, typeof(GrainReference));
-        var reference = (GrainReference)proxy;
+        var reference = (GrainReference)Prototypes.GetOrAdd(interfaceType, NewPrototype).MemberwiseClone();
         reference.GrainId = grainId;
         reference.InterfaceType = interfaceType;
         reference.Runtime = runtime;
-        return proxy;
+        return reference;
     }
 
     public override bool Equals(object? obj) => obj is GrainReference other && other.GrainId == GrainId;
@@ -38,4 +42,6 @@ internal class GrainReference : DispatchProxy
         var method = Runtime.Interfaces.GetMethod(targetMethod);
         return method.Issuer(this, method, args ?? []);
     }
+
+    private static GrainReference NewPrototype(Type interfaceType) => (GrainReference)DispatchProxy.Create(interfaceType, typeof(GrainReference));
 }
