@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
 namespace Optimus.Grains.Storage;
 
@@ -9,14 +10,16 @@ namespace Optimus.Grains.Storage;
 /// </summary>
 internal static class SegmentWriter
 {
+    private const int BufferBytes = 1 << 20;
+
     public static ShardStats Build(StagingLog? log, string segmentPath)
     {
         var temporary = segmentPath + ".tmp";
         var staging = log is null ? null : MappedFile.Open(log.FilePath);
         try
         {
-            var entries = LatestEntries(log, staging);
-            var stats = Write(staging, entries, temporary);
+            var (hashes, entries) = log is null || staging is null ? ([], []) : LatestEntries(log, staging);
+            var stats = Write(staging, hashes, entries, temporary);
             File.Move(temporary, segmentPath, overwrite: true); // atomic: a crash leaves the old name or the new file
             DirectorySync.Flush(Path.GetDirectoryName(segmentPath)!);
             return stats;
@@ -27,68 +30,107 @@ internal static class SegmentWriter
         }
     }
 
-    private static Item[] LatestEntries(StagingLog? log, MappedFile? staging)
+    // The last write of each key, in index order. Sorting plain hashes (with each entry's position in the log beside
+    // them) needs no comparer and no key strings; only a run of equal hashes — a key written more than once, or two
+    // keys whose hashes collide — compares keys, and keeps the write latest in the log.
+    private static (ulong[] Hashes, StagedEntry[] Entries) LatestEntries(StagingLog log, MappedFile staging)
     {
-        if (log is null || staging is null)
+        var written = log.Entries(staging);
+        var all = CollectionsMarshal.AsSpan(written);
+        var hashes = new ulong[all.Length];
+        var positions = new int[all.Length];
+        for (var i = 0; i < all.Length; i++)
         {
-            return [];
+            hashes[i] = SegmentFormat.KeyHash(Key(staging, all[i]));
+            positions[i] = i;
         }
 
-        var latest = log.LatestEntries(staging);
-        var items = new Item[latest.Count];
-        var i = 0;
-        foreach (var entry in latest.Values)
+        Array.Sort(hashes, positions);
+        var byKeyThenPosition = Comparer<int>.Create((a, b) =>
         {
-            items[i++] = new Item(SegmentFormat.KeyHash(staging.Span(entry.KeyOffset, entry.KeyLength)), entry);
+            var order = Key(staging, written[a]).SequenceCompareTo(Key(staging, written[b]));
+            return order != 0 ? order : a.CompareTo(b);
+        });
+        var kept = 0;
+        for (var start = 0; start < hashes.Length;)
+        {
+            var end = start + 1;
+            while (end < hashes.Length && hashes[end] == hashes[start])
+            {
+                end++;
+            }
+
+            if (end - start > 1)
+            {
+                Array.Sort(positions, start, end - start, byKeyThenPosition);
+            }
+
+            for (var i = start; i < end; i++)
+            {
+                if (i + 1 == end || !Key(staging, all[positions[i]]).SequenceEqual(Key(staging, all[positions[i + 1]])))
+                {
+                    hashes[kept] = hashes[i];
+                    positions[kept++] = positions[i];
+                }
+            }
+
+            start = end;
         }
 
-        Array.Sort(items, (a, b) => a.Hash != b.Hash
-            ? a.Hash.CompareTo(b.Hash)
-            : staging.Span(a.Entry.KeyOffset, a.Entry.KeyLength).SequenceCompareTo(staging.Span(b.Entry.KeyOffset, b.Entry.KeyLength)));
-        return items;
+        var entries = new StagedEntry[kept];
+        for (var i = 0; i < kept; i++)
+        {
+            entries[i] = all[positions[i]];
+        }
+
+        return (hashes[..kept], entries);
     }
 
-    private static ShardStats Write(MappedFile? staging, Item[] items, string path)
+    private static ReadOnlySpan<byte> Key(MappedFile staging, StagedEntry entry) => staging.Span(entry.KeyOffset, entry.KeyLength);
+
+    private static ShardStats Write(MappedFile? staging, ulong[] hashes, StagedEntry[] entries, string path)
     {
         ulong checksum = 0;
-        var offsets = new long[items.Length];
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
+        var offsets = new long[entries.Length];
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: BufferBytes))
         {
             file.Write(SegmentFormat.Magic);
+            long position = SegmentFormat.Magic.Length;
             Span<byte> prefix = stackalloc byte[Varint.MaxBytes];
-            for (var i = 0; i < items.Length; i++)
+            for (var i = 0; i < entries.Length; i++)
             {
-                var entry = items[i].Entry;
-                var key = staging!.Span(entry.KeyOffset, entry.KeyLength);
-                var value = staging.Span(entry.ValueOffset, entry.ValueLength);
-                offsets[i] = file.Position;
-                file.Write(prefix[..Varint.Write(prefix, (uint)key.Length)]);
+                var key = Key(staging!, entries[i]);
+                var value = staging!.Span(entries[i].ValueOffset, entries[i].ValueLength);
+                offsets[i] = position;
+                var keyPrefix = Varint.Write(prefix, (uint)key.Length);
+                file.Write(prefix[..keyPrefix]);
                 file.Write(key);
-                file.Write(prefix[..Varint.Write(prefix, (uint)value.Length)]);
+                var valuePrefix = Varint.Write(prefix, (uint)value.Length);
+                file.Write(prefix[..valuePrefix]);
                 file.Write(value);
+                position += keyPrefix + key.Length + valuePrefix + value.Length;
                 checksum += EntryChecksum.Of(key, value);
             }
 
             Span<byte> zeros = stackalloc byte[8];
             zeros.Clear();
-            file.Write(zeros[..(int)((8 - (file.Position % 8)) % 8)]);
-            var indexOffset = file.Position;
+            var padding = (int)((8 - (position % 8)) % 8);
+            file.Write(zeros[..padding]);
+            var indexOffset = position + padding;
             Span<byte> slot = stackalloc byte[SegmentFormat.IndexEntryBytes];
-            for (var i = 0; i < items.Length; i++)
+            for (var i = 0; i < entries.Length; i++)
             {
-                BinaryPrimitives.WriteUInt64LittleEndian(slot, items[i].Hash);
+                BinaryPrimitives.WriteUInt64LittleEndian(slot, hashes[i]);
                 BinaryPrimitives.WriteInt64LittleEndian(slot[8..], offsets[i]);
                 file.Write(slot);
             }
 
             Span<byte> footer = stackalloc byte[SegmentFormat.FooterBytes];
-            SegmentFormat.WriteFooter(footer, items.Length, checksum, indexOffset);
+            SegmentFormat.WriteFooter(footer, entries.Length, checksum, indexOffset);
             file.Write(footer);
             file.Flush(flushToDisk: true);
         }
 
-        return new ShardStats(items.Length, checksum);
+        return new ShardStats(entries.Length, checksum);
     }
-
-    private readonly record struct Item(ulong Hash, StagedEntry Entry);
 }

@@ -133,21 +133,24 @@ internal sealed class StagingLog : IDisposable
         return value;
     }
 
-    /// <summary>Where the last write of each key lies in the log, as mapped by <paramref name="map"/>: last write wins.</summary>
-    public Dictionary<string, StagedEntry> LatestEntries(MappedFile map)
+    /// <summary>Every entry of the log in the order written, as mapped by <paramref name="map"/>; a key may repeat.</summary>
+    public List<StagedEntry> Entries(MappedFile map)
     {
-        var latest = new Dictionary<string, StagedEntry>(StringComparer.Ordinal);
-        Scan(map, static (_, _) => { }, entry => latest[Encoding.UTF8.GetString(map.Span(entry.KeyOffset, entry.KeyLength))] = entry);
-        return latest;
+        var entries = new List<StagedEntry>();
+        Scan(map, static (_, _) => { }, entries.Add);
+        return entries;
     }
 
     public void Dispose() => _file.Dispose();
 
-    // Built on the first read of a draft only: a load that nobody reads never pays for it.
+    // Where the last write of each key lies. Built on the first read of a draft only: a load that nobody reads never
+    // pays for it.
     private Dictionary<string, StagedEntry> LatestEntries()
     {
         using var map = MappedFile.Open(FilePath);
-        return LatestEntries(map);
+        var latest = new Dictionary<string, StagedEntry>(StringComparer.Ordinal);
+        Scan(map, static (_, _) => { }, entry => latest[Encoding.UTF8.GetString(map.Span(entry.KeyOffset, entry.KeyLength))] = entry);
+        return latest;
     }
 
     // Returns the length of the log's whole, intact records. A record that ends past the file or fails its hash is a
