@@ -22,7 +22,9 @@ internal sealed class DatasetGrain(
 {
     private const int MaxTables = 64;
     private const int MaxLabelLength = 256;
-    private const long DefaultShardEntries = 62_500;
+    private const long SmallShardEntries = 62_500;
+    private const long LargeShardEntries = 1_000_000;
+    private const int DefaultShards = 16;
     private const int MaxShards = 256;
     private const int MaxReasonLength = 1024;
     private const int RecentVersions = 10;
@@ -331,9 +333,14 @@ internal sealed class DatasetGrain(
         }
     }
 
+    // A shard per 62,500 entries up to 16 shards (16 spread a version over a cluster and its seal over the cores), then
+    // one per million entries up to 256: a multi-key read asks each shard its keys fall in, one call each, so more and
+    // smaller shards would make every such read dearer (at 10,000,000 entries, 160 shards cost 100-key reads half their rate).
     private static int ShardCount(long? expectedEntries) => expectedEntries is > 0 and var n
-        ? (int)Math.Clamp((n + DefaultShardEntries - 1) / DefaultShardEntries, 1, MaxShards)
-        : 16;
+        ? (int)Math.Min(Math.Max(Math.Min(CeilingOf(n, SmallShardEntries), DefaultShards), CeilingOf(n, LargeShardEntries)), MaxShards)
+        : DefaultShards;
+
+    private static long CeilingOf(long entries, long perShard) => (entries + perShard - 1) / perShard;
 
     private static ImmutableDictionary<string, TableStats>? ToImmutable(Dictionary<string, TableStats>? expect) =>
         expect?.ToImmutableDictionary(StringComparer.Ordinal);

@@ -54,6 +54,22 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task ShardCounts_FollowTheDeclaredSize_OnePer62500UpTo16_ThenOnePerMillionUpTo256()
+    {
+        await using var cluster = await OptimusCluster.StartAsync();
+        var name = OptimusCluster.NewName();
+        var dataset = cluster.Client.GetGrain<IDatasetGrain>(name);
+        await dataset.Create(["t"], new RetentionPolicy());
+
+        (long? Entries, int Shards)[] expected =
+            [(null, 16), (1, 1), (62_500, 1), (62_501, 2), (1_000_000, 16), (10_000_000, 16), (16_000_001, 17), (100_000_000, 100), (10_000_000_000, 256)];
+        foreach (var (entries, shards) in expected)
+        {
+            Assert.Equal(shards, (await dataset.CreateVersion(null, entries)).Shards);
+        }
+    }
+
+    [Fact]
     public async Task MissingKeys_ReadAsMissing_NotAsEmptyValues_InDraftAndSealedShards()
     {
         await using var cluster = await OptimusCluster.StartAsync();
