@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Optimus.Runtime;
 
@@ -17,6 +18,7 @@ public static class EntryChecksum
     private const int StackLimit = 1024;
 
     /// <summary>The checksum of one entry.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per entry loaded, sealed or verified
     public static ulong Of(string key, ReadOnlySpan<byte> value)
     {
         var length = Encoding.UTF8.GetByteCount(key);
@@ -36,6 +38,7 @@ public static class EntryChecksum
     }
 
     /// <summary>The checksum of one entry whose key is already UTF-8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per entry loaded, sealed or verified
     public static ulong Of(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         var length = key.Length + 1 + value.Length;

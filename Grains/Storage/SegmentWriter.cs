@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Optimus.Grains.Storage;
@@ -33,6 +34,7 @@ internal static class SegmentWriter
     // The last write of each key, in index order. Sorting plain hashes (with each entry's position in the log beside
     // them) needs no comparer and no key strings; only a run of equal hashes — a key written more than once, or two
     // keys whose hashes collide — compares keys, and keeps the write latest in the log.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
     private static (ulong[] Hashes, StagedEntry[] Entries) LatestEntries(StagingLog log, MappedFile staging)
     {
         var written = log.Entries(staging);
@@ -88,6 +90,7 @@ internal static class SegmentWriter
 
     private static ReadOnlySpan<byte> Key(MappedFile staging, StagedEntry entry) => staging.Span(entry.KeyOffset, entry.KeyLength);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
     private static ShardStats Write(MappedFile? staging, ulong[] hashes, StagedEntry[] entries, string path)
     {
         ulong checksum = 0;

@@ -1,6 +1,7 @@
-using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Optimus.Runtime;
@@ -27,6 +28,7 @@ public static class StableHash
     }
 
     /// <summary>The 64-bit hash of <paramref name="value"/>'s UTF-8 bytes, the same as of the string with these characters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hashed per entry by loaders, seals and segment checks: no slow first tier
     public static ulong Hash64(ReadOnlySpan<char> value)
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
@@ -50,6 +52,7 @@ public static class StableHash
     public static uint Hash32(string value) => unchecked((uint)Hash64(value));
 
     /// <summary>The 64-bit xxHash of <paramref name="data"/> with seed 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hashed per entry by loaders, seals and segment checks: no slow first tier
     public static ulong Hash64(ReadOnlySpan<byte> data)
     {
         var length = (ulong)data.Length;
