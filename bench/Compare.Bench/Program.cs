@@ -33,17 +33,22 @@ await using var redisStore = new RedisStore(redis, clients);
 await using var postgresStore = new PostgresStore(postgres, postgresData, clients);
 IStore[] stores = [optimus, redisStore, postgresStore];
 
-// Bulk load: Optimus SDK load + save + publish; Redis pipelined SET; PostgreSQL binary COPY.
-var loads = new Dictionary<string, double>();
-foreach (var store in stores)
+// Bulk load: Optimus SDK load + save + publish; Redis pipelined SET; PostgreSQL binary COPY. Twice: first into processes
+// just started (clients and servers compile their code as they go), then a reload of the same entries into the warm
+// ones, the way each system's user replaces a dataset (see IStore.LoadAsync).
+foreach (var pass in new[] { "first load, fresh processes", "reload, warm processes" })
 {
-    var clock = Stopwatch.StartNew();
-    await store.LoadAsync(entries);
-    loads[store.Name] = entries / clock.Elapsed.TotalSeconds;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store.Name}: {entries:N0} entries loaded in {clock.Elapsed.TotalSeconds:N1} s"));
-}
+    var loads = new Dictionary<string, double>();
+    foreach (var store in stores)
+    {
+        var clock = Stopwatch.StartNew();
+        await store.LoadAsync(entries);
+        loads[store.Name] = entries / clock.Elapsed.TotalSeconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{store.Name}: {entries:N0} entries loaded in {clock.Elapsed.TotalSeconds:N1} s ({pass})"));
+    }
 
-rows.Add(new Row("bulk load, entries/s", loads, HigherIsBetter: true));
+    rows.Add(new Row($"bulk load, entries/s ({pass})", loads, HigherIsBetter: true));
+}
 
 // Single-key reads of random keys at C concurrent callers.
 var singles = new Dictionary<string, (double Rps, double P50, double P99, double Cpu)>();

@@ -5,7 +5,11 @@ internal interface IStore : IAsyncDisposable
 {
     string Name { get; }
 
-    /// <summary>Loads entries 0..N-1 the way a user of this system would load in bulk.</summary>
+    /// <summary>
+    /// Loads entries 0..N-1 the way a user of this system would load in bulk; called again, replaces them the way its user
+    /// would reload a dataset (Optimus: a new version, published; Redis: SET over the same keys; PostgreSQL: a new table
+    /// swapped in for the old one in one transaction).
+    /// </summary>
     Task LoadAsync(int entries);
 
     /// <summary>A caller's single-key read of a random key; returns 1 when found.</summary>

@@ -16,7 +16,11 @@ internal sealed class OptimusStore(ServiceProcess service) : IStore
 
     public async Task LoadAsync(int entries)
     {
-        await _client.CreateDatasetAsync(Dataset, ["t"]);
+        if (_version is null)
+        {
+            await _client.CreateDatasetAsync(Dataset, ["t"]);
+        }
+
         var version = await _client.CreateVersionAsync(Dataset, expectedEntries: entries);
         var summary = await _client.LoadAsync(version.Id, Entries(entries), new LoadOptions { KeysAreUnique = true });
         await _client.SaveAsync(version.Id, summary.Tables);

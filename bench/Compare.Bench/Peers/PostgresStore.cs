@@ -13,12 +13,8 @@ internal sealed class PostgresStore(Optimus.Runtime.Testing.PostgresServer serve
     public async Task LoadAsync(int entries)
     {
         await using var connection = await database.OpenConnectionAsync();
-        await using (var create = new NpgsqlCommand("CREATE TABLE kv (key text PRIMARY KEY, value bytea NOT NULL)", connection))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        await using (var copy = await connection.BeginBinaryImportAsync("COPY kv (key, value) FROM STDIN (FORMAT BINARY)"))
+        await ExecuteAsync(connection, "CREATE TABLE kv_next (key text PRIMARY KEY, value bytea NOT NULL)");
+        await using (var copy = await connection.BeginBinaryImportAsync("COPY kv_next (key, value) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = 0; i < entries; i++)
             {
@@ -30,8 +26,8 @@ internal sealed class PostgresStore(Optimus.Runtime.Testing.PostgresServer serve
             await copy.CompleteAsync();
         }
 
-        await using var analyze = new NpgsqlCommand("ANALYZE kv", connection);
-        await analyze.ExecuteNonQueryAsync();
+        await ExecuteAsync(connection, "ANALYZE kv_next");
+        await ExecuteAsync(connection, "BEGIN; DROP TABLE IF EXISTS kv; ALTER TABLE kv_next RENAME TO kv; ALTER INDEX kv_next_pkey RENAME TO kv_pkey; COMMIT");
     }
 
     public async Task<int> GetAsync(int caller, string key)
@@ -104,5 +100,11 @@ internal sealed class PostgresStore(Optimus.Runtime.Testing.PostgresServer serve
         await one.PrepareAsync();
         await many.PrepareAsync();
         return (_callers[caller] = (connection, one, many)).Value;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
