@@ -31,6 +31,7 @@ public static class OptimusSiloBuilderExtensions
         silo.Services.AddSingleton<OptimusMetrics>();
         silo.Services.AddSingleton<ActiveVersionCache>();
         silo.Services.AddSingleton<VersionDirectory>();
+        silo.Services.AddSingleton<EntryReader>();
         silo.Services.AddSingleton<ServiceAddress>();
         silo.Services.AddSingleton<ShardRouteMap>();
         silo.Services.AddSingleton<EntryWriter>();

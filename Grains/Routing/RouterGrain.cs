@@ -1,74 +1,14 @@
 using System.Collections.Immutable;
-using Optimus.Grains.Diagnostics;
 using Optimus.Runtime;
 
 namespace Optimus.Grains.Routing;
 
-/// <summary>
-/// Routes reads. It resolves the version once per read — the one named, or the active one from this silo's cache —
-/// maps each key to its shard, and for several keys asks each shard once, in parallel, so that a multi-key read never
-/// mixes versions.
-/// </summary>
+/// <summary>Routes the reads of callers outside the silo (grain clients) to this silo's <see cref="EntryReader"/>.</summary>
 [StatelessWorker]
-internal sealed class RouterGrain(VersionDirectory directory, OptimusMetrics metrics) : Grain, IRouterGrain
+internal sealed class RouterGrain(EntryReader reader) : Grain, IRouterGrain
 {
-    public async Task<EntryRead> Get(string dataset, string table, string key, string? version)
-    {
-        Names.CheckKey(key);
-        var (layout, active) = await ResolveAsync(dataset, table, version);
-        var value = await Shard(layout, table, layout.ShardOf(key)).Get(key);
-        metrics.Read(dataset, value is null ? 0 : 1, value is null ? 1 : 0);
-        return new EntryRead(layout.Id, active, value);
-    }
+    public Task<EntryRead> Get(string dataset, string table, string key, string? version) => reader.GetAsync(dataset, table, key, version);
 
-    public async Task<EntriesRead> GetMany(string dataset, string table, ImmutableArray<string> keys, string? version)
-    {
-        foreach (var key in keys)
-        {
-            Names.CheckKey(key);
-        }
-
-        var (layout, active) = await ResolveAsync(dataset, table, version);
-        var byShard = new Dictionary<int, List<int>>();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            var shard = layout.ShardOf(keys[i]);
-            if (!byShard.TryGetValue(shard, out var positions))
-            {
-                byShard[shard] = positions = [];
-            }
-
-            positions.Add(i);
-        }
-
-        var values = new ReadOnlyMemory<byte>?[keys.Length];
-        await Task.WhenAll(byShard.Select(async pair =>
-        {
-            var found = await Shard(layout, table, pair.Key).GetMany([.. pair.Value.Select(i => keys[i])]);
-            for (var j = 0; j < pair.Value.Count; j++)
-            {
-                values[pair.Value[j]] = found[j];
-            }
-        }));
-        var found = values.Count(v => v is not null);
-        metrics.Read(dataset, found, values.Length - found);
-        return new EntriesRead(layout.Id, active, [.. values]);
-    }
-
-    private async ValueTask<(VersionLayout Layout, string? Active)> ResolveAsync(string dataset, string table, string? version)
-    {
-        var active = await directory.GetActiveAsync(dataset);
-        var id = version ?? active.Id
-            ?? throw new ProblemException(ProblemCodes.NoActiveVersion, $"Dataset '{dataset}' has no published version; name a version to read a draft.");
-        var layout = await directory.GetLayoutAsync(dataset, id);
-        if (!layout.HasTable(table))
-        {
-            throw new ProblemException(ProblemCodes.TableNotFound, $"Dataset '{dataset}' has no table '{table}'.");
-        }
-
-        return (layout, active.Id);
-    }
-
-    private IEntryShardGrain Shard(VersionLayout layout, string table, int shard) =>
-        GrainFactory.GetGrain<IEntryShardGrain>(layout.ShardKey(table, shard));
+    public Task<EntriesRead> GetMany(string dataset, string table, ImmutableArray<string> keys, string? version) =>
+        reader.GetManyAsync(dataset, table, keys, version);
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Optimus.Grains;
 using Optimus.Grains.Loading;
+using Optimus.Grains.Routing;
 using Optimus.Runtime;
 
 namespace Optimus.Silo.Api;
@@ -45,11 +46,11 @@ internal static class EntryEndpoints
         return await Loads.WriteAsync(context, writer, dataset, version, body);
     }
 
-    private static async Task GetAsync(string dataset, string table, HttpContext context, IGrainFactory grains)
+    private static async Task GetAsync(string dataset, string table, HttpContext context, EntryReader reader)
     {
         CheckNames(dataset, table);
         var key = RawKey(context);
-        var read = await Router(grains).Get(dataset, table, key, Query.Text(context.Request, "version"));
+        var read = await reader.GetAsync(dataset, table, key, Query.Text(context.Request, "version"));
         SetVersionHeaders(context.Response, read.Version, read.ActiveVersion);
         if (read.Value is not { } value)
         {
@@ -61,7 +62,7 @@ internal static class EntryEndpoints
         await context.Response.BodyWriter.WriteAsync(value);
     }
 
-    private static async Task GetManyAsync(string dataset, string table, HttpContext context, IGrainFactory grains, IOptions<ApiLimits> limits)
+    private static async Task GetManyAsync(string dataset, string table, HttpContext context, EntryReader reader, IOptions<ApiLimits> limits)
     {
         CheckNames(dataset, table);
         var keys = context.Request.Query["key"];
@@ -70,10 +71,10 @@ internal static class EntryEndpoints
             throw new ProblemException(ProblemCodes.InvalidRequest, "Name at least one key: ?key=a&key=b.");
         }
 
-        await ReadManyAsync(context, grains, limits.Value, dataset, table, [.. keys.Select(k => k ?? "")], Query.Text(context.Request, "version"));
+        await ReadManyAsync(context, reader, limits.Value, dataset, table, [.. keys.Select(k => k ?? "")], Query.Text(context.Request, "version"));
     }
 
-    private static async Task LookupAsync(string dataset, string table, LookupRequest? body, HttpContext context, IGrainFactory grains, IOptions<ApiLimits> limits)
+    private static async Task LookupAsync(string dataset, string table, LookupRequest? body, HttpContext context, EntryReader reader, IOptions<ApiLimits> limits)
     {
         CheckNames(dataset, table);
         if (body?.Keys is not { IsDefaultOrEmpty: false } keys)
@@ -81,10 +82,10 @@ internal static class EntryEndpoints
             throw new ProblemException(ProblemCodes.InvalidRequest, "The body needs \"keys\": a non-empty array of keys.");
         }
 
-        await ReadManyAsync(context, grains, limits.Value, dataset, table, keys, body.Version);
+        await ReadManyAsync(context, reader, limits.Value, dataset, table, keys, body.Version);
     }
 
-    private static async Task ReadManyAsync(HttpContext context, IGrainFactory grains, ApiLimits limits, string dataset, string table, ImmutableArray<string> keys, string? version)
+    private static async Task ReadManyAsync(HttpContext context, EntryReader reader, ApiLimits limits, string dataset, string table, ImmutableArray<string> keys, string? version)
     {
         var distinct = keys.Distinct(StringComparer.Ordinal).ToImmutableArray();
         if (distinct.Length > limits.MaxKeysPerRead)
@@ -92,7 +93,7 @@ internal static class EntryEndpoints
             throw new ProblemException(ProblemCodes.PayloadTooLarge, $"A read names at most {limits.MaxKeysPerRead} keys; it names {distinct.Length}.");
         }
 
-        var read = await Router(grains).GetMany(dataset, table, distinct, version);
+        var read = await reader.GetManyAsync(dataset, table, distinct, version);
         var response = context.Response;
         SetVersionHeaders(response, read.Version, read.ActiveVersion);
         response.ContentType = "application/json";
@@ -131,8 +132,6 @@ internal static class EntryEndpoints
             response.Headers[ActiveVersionHeader] = active;
         }
     }
-
-    private static IRouterGrain Router(IGrainFactory grains) => grains.GetGrain<IRouterGrain>(IRouterGrain.Key);
 
     private static void CheckNames(string dataset, string table)
     {

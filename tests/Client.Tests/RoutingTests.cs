@@ -37,7 +37,7 @@ public sealed partial class RoutingTests(PostgresFixture postgres)
             await Task.Delay(20);
         }
 
-        var before = await Task.WhenAll(cluster.Silos.Select(CallsAsync));
+        var before = await Task.WhenAll(cluster.Silos.Select(silo => CountsAsync(silo, dataset)));
         var random = new Random(7);
         for (var i = 0; i < 300; i++)
         {
@@ -45,8 +45,8 @@ public sealed partial class RoutingTests(PostgresFixture postgres)
             Assert.Equal($"{{\"n\":{key[1..]}}}", (await client.GetAsync(dataset, "t", key)).JsonText);
         }
 
-        var after = await Task.WhenAll(cluster.Silos.Select(CallsAsync));
-        var served = Enumerable.Range(0, 3).Select(i => (Routed: after[i].Router - before[i].Router, Shard: after[i].Shard - before[i].Shard)).ToList();
+        var after = await Task.WhenAll(cluster.Silos.Select(silo => CountsAsync(silo, dataset)));
+        var served = Enumerable.Range(0, 3).Select(i => (Routed: after[i].Read - before[i].Read, Shard: after[i].Shard - before[i].Shard)).ToList();
         Assert.Equal(300, served.Sum(s => s.Routed));
         Assert.All(served, s => Assert.Equal(s.Routed, s.Shard)); // each silo's reads found their shard at home
         Assert.True(served.Count(s => s.Routed > 0) >= 2, $"the reads went to more than the one silo the client was told of: {string.Join(", ", served)}");
@@ -62,15 +62,22 @@ public sealed partial class RoutingTests(PostgresFixture postgres)
         await Task.CompletedTask;
     }
 
-    // Grain calls served by a silo, from its /metrics: RouterGrain.Get and EntryShardGrain.Get.
-    private static async Task<(long Router, long Shard)> CallsAsync(SiloProcess silo)
+    // From a silo's /metrics: the keys of the dataset read through it (its API resolved them) and the
+    // EntryShardGrain.Get calls it served.
+    private static async Task<(long Read, long Shard)> CountsAsync(SiloProcess silo, string dataset)
     {
         var text = await silo.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        long Count(string type) => CallCount().Matches(text)
-            .Where(m => m.Groups["labels"].Value.Contains($"grain_type=\"{type}\"", StringComparison.Ordinal) && m.Groups["labels"].Value.Contains(".Get\"", StringComparison.Ordinal))
+        var read = KeysRead().Matches(text)
+            .Where(m => m.Groups["labels"].Value.Contains($"dataset=\"{dataset}\"", StringComparison.Ordinal))
             .Sum(m => long.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture));
-        return (Count("router"), Count("entryshard"));
+        var shard = CallCount().Matches(text)
+            .Where(m => m.Groups["labels"].Value.Contains("grain_type=\"entryshard\"", StringComparison.Ordinal) && m.Groups["labels"].Value.Contains(".Get\"", StringComparison.Ordinal))
+            .Sum(m => long.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture));
+        return (read, shard);
     }
+
+    [GeneratedRegex(@"^optimus_keys_read_total\{(?<labels>[^}]*)\} (?<count>\d+)$", RegexOptions.Multiline)]
+    private static partial Regex KeysRead();
 
     [GeneratedRegex(@"^optimus_grain_calls\w*_count\{(?<labels>[^}]*)\} (?<count>\d+)$", RegexOptions.Multiline)]
     private static partial Regex CallCount();
