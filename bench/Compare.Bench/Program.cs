@@ -105,8 +105,8 @@ rows.Add(new Row("memory bytes per entry once served (RSS growth / used_memory)"
 rows.Add(new Row("disk bytes per entry (segments / relation size)", disk, HigherIsBetter: false));
 
 // Publish and rollback: Optimus only (the peers have no versions to switch), at 10,000 entries and at N.
-var small = await optimus.PublishAndRollbackAsync("small", 10_000, repeats: 21);
-var large = await optimus.PublishAndRollbackAsync("large", entries, repeats: 21);
+var switches = await optimus.PublishAndRollbackAsync([("small", 10_000), ("large", entries)], repeats: 21);
+var (small, large) = (switches["small"], switches["large"]);
 rows.Add(new Row("publish p50 ms at 10,000 entries (no equivalent in the peers)", new() { ["Optimus"] = small.PublishMs }, HigherIsBetter: false));
 rows.Add(new Row($"publish p50 ms at {entries:N0} entries", new() { ["Optimus"] = large.PublishMs }, HigherIsBetter: false));
 rows.Add(new Row("rollback p50 ms at 10,000 entries", new() { ["Optimus"] = small.RollbackMs }, HigherIsBetter: false));
