@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 namespace Optimus.Grains.Diagnostics;
 
 /// <summary>
-/// Optimus' own instruments on the meter <c>Optimus</c>: entries written, keys read (found or missing) and pointer
-/// moves (publish or rollback), each by dataset.
+/// Optimus' own instruments on the meter <c>Optimus</c>: entries written, keys read (found or missing), keys read
+/// from a shard on another silo, and pointer moves (publish or rollback), each by dataset.
 /// </summary>
 internal sealed class OptimusMetrics : IDisposable
 {
@@ -13,6 +13,7 @@ internal sealed class OptimusMetrics : IDisposable
     private readonly Meter _meter;
     private readonly Counter<long> _written;
     private readonly Counter<long> _read;
+    private readonly Counter<long> _forwarded;
     private readonly Counter<long> _moves;
 
     public OptimusMetrics(IMeterFactory meters)
@@ -20,6 +21,8 @@ internal sealed class OptimusMetrics : IDisposable
         _meter = meters.Create(MeterName);
         _written = _meter.CreateCounter<long>("optimus.entries.written", "{entry}", "Entries accepted into versions (a repeated batch counts nothing).");
         _read = _meter.CreateCounter<long>("optimus.keys.read", "{key}", "Keys read, found or missing.");
+        _forwarded = _meter.CreateCounter<long>(
+            "optimus.keys.forwarded", "{key}", "Keys read through this silo from a shard on another silo: the hop a client that routes its reads spares.");
         _moves = _meter.CreateCounter<long>("optimus.pointer.moves", "{move}", "Publishes and rollbacks of the active version.");
     }
 
@@ -46,6 +49,14 @@ internal sealed class OptimusMetrics : IDisposable
         if (missing > 0)
         {
             _read.Add(missing, new TagList { { "dataset", dataset }, { "outcome", "missing" } });
+        }
+    }
+
+    public void Forwarded(string dataset, int keys)
+    {
+        if (keys > 0)
+        {
+            _forwarded.Add(keys, new KeyValuePair<string, object?>("dataset", dataset));
         }
     }
 

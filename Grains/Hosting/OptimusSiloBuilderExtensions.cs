@@ -3,6 +3,7 @@ using Optimus.Grains.Diagnostics;
 using Optimus.Grains.Hosting;
 using Optimus.Grains.Loading;
 using Optimus.Grains.Routing;
+using Optimus.Grains.Shards;
 using Optimus.Grains.Storage;
 using Optimus.Runtime;
 using Optimus.Runtime.Persistence;
@@ -31,6 +32,7 @@ public static class OptimusSiloBuilderExtensions
         silo.Services.AddSingleton<OptimusMetrics>();
         silo.Services.AddSingleton<ActiveVersionCache>();
         silo.Services.AddSingleton<VersionDirectory>();
+        silo.Services.AddSingleton<OpenSegments>();
         silo.Services.AddSingleton<EntryReader>();
         silo.Services.AddSingleton<ServiceAddress>();
         silo.Services.AddSingleton<ShardRouteMap>();

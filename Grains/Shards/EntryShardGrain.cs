@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Optimus.Grains.Storage;
+using Microsoft.Extensions.Options;
 using Optimus.Runtime;
 
 namespace Optimus.Grains.Shards;
@@ -11,11 +12,15 @@ namespace Optimus.Grains.Shards;
 /// store when there is one, and records the shard's figures. Afterwards it serves reads from the memory-mapped segment,
 /// opened on the first read — fetched from the store if this silo has no copy — and checked against those figures, so
 /// that sealing or deleting a version never reads its data back and no silo serves a segment that is not this one.
+/// Once open, the segment is also on this silo's <see cref="OpenSegments"/>, where the silo's reads find it without a
+/// turn of this grain; while such reads come, the grain keeps itself from idle collection as their calls would have.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A grain lets go of its files on deactivation.")]
 internal sealed class EntryShardGrain(
     [PersistentState("shard")] IPersistentState<ShardState> state,
     ShardFiles files,
+    OpenSegments openSegments,
+    IOptions<GrainCollectionOptions> collection,
     IShardStore? store = null) : Grain, IEntryShardGrain
 {
     private const int MaxBatchIdLength = 256;
@@ -23,6 +28,7 @@ internal sealed class EntryShardGrain(
     private ShardStaging _staging = null!; // set on activation
     private Segment? _segment;
     private Task<Segment>? _opening; // reads interleave: the first one opens the segment, the others wait for it
+    private IGrainTimer? _keepAlive;
 
     private ShardState Shard => state.State;
 
@@ -39,7 +45,7 @@ internal sealed class EntryShardGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _staging.Dispose();
-        _segment?.Dispose();
+        CloseSegment();
         return Task.CompletedTask;
     }
 
@@ -91,14 +97,14 @@ internal sealed class EntryShardGrain(
     }
 
     public Task<ReadOnlyMemory<byte>?> Get(string key) =>
-        _segment is { } segment ? Task.FromResult(AsMemory(segment.Get(key))) : ReadAsync(key);
+        _segment is { } segment ? Task.FromResult(segment.Get(key)) : ReadAsync(key);
 
     public async Task<ImmutableArray<ReadOnlyMemory<byte>?>> GetMany(ImmutableArray<string> keys)
     {
         var values = ImmutableArray.CreateBuilder<ReadOnlyMemory<byte>?>(keys.Length);
         foreach (var key in keys)
         {
-            values.Add(_segment is { } segment ? AsMemory(segment.Get(key)) : await ReadAsync(key));
+            values.Add(_segment is { } segment ? segment.Get(key) : await ReadAsync(key));
         }
 
         return values.MoveToImmutable();
@@ -113,9 +119,7 @@ internal sealed class EntryShardGrain(
 
         Shard.Phase = ShardPhase.Deleted;
         await state.WriteStateAsync();
-        _segment?.Dispose();
-        _segment = null;
-        _opening = null;
+        CloseSegment();
         await _staging.DeleteAsync();
         File.Delete(SegmentPath);
         if (store is not null)
@@ -128,7 +132,7 @@ internal sealed class EntryShardGrain(
 
     private async Task<ReadOnlyMemory<byte>?> ReadAsync(string key) => Shard.Phase switch
     {
-        ShardPhase.Sealed => AsMemory((_segment ??= await OpenOnceAsync()).Get(key)),
+        ShardPhase.Sealed => (_segment ??= await OpenOnceAsync()).Get(key),
         ShardPhase.Open => AsMemory(await _staging.ReadAsync(key)),
         _ => throw Deleted(),
     };
@@ -137,13 +141,50 @@ internal sealed class EntryShardGrain(
     {
         try
         {
-            return await (_opening ??= OpenSegmentAsync());
+            return await (_opening ??= OpenAndShelveAsync());
         }
         catch
         {
             _opening = null; // the next read tries again
             throw;
         }
+    }
+
+    private async Task<Segment> OpenAndShelveAsync()
+    {
+        var segment = await OpenSegmentAsync();
+        openSegments.Add(_key, segment);
+        if (collection.Value.CollectionAge is var age && age != Timeout.InfiniteTimeSpan)
+        {
+            _keepAlive = RegisterGrainTimer(_ => KeepAliveWhileReadAsync(age), age / 2, age / 2);
+        }
+
+        return segment;
+    }
+
+    // Reads that came through OpenSegments since the last tick count as activity, as their calls would have.
+    private Task KeepAliveWhileReadAsync(TimeSpan age)
+    {
+        if (openSegments.TakeReadSince(_key))
+        {
+            DelayDeactivation(age);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private void CloseSegment()
+    {
+        _keepAlive?.Dispose();
+        _keepAlive = null;
+        if (_segment is { } segment)
+        {
+            openSegments.Withdraw(_key, segment);
+            segment.Dispose(); // unmapped once the reads already in it are done
+        }
+
+        _segment = null;
+        _opening = null;
     }
 
     // Opens (and verifies) the segment this shard sealed: the local copy if it is this one, else the store's.

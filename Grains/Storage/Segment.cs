@@ -8,7 +8,9 @@ namespace Optimus.Grains.Storage;
 /// <summary>
 /// A segment opened for reading: memory-mapped, verified when opened (the footer's own hash, the layout against the
 /// file's size, then every entry against the footer's count and checksum), then read without copying until the
-/// value is returned. Lookups are a hash, an interpolation search of the index and a key comparison.
+/// value is returned. Lookups are a hash, an interpolation search of the index and a key comparison. Whoever opened it
+/// holds one reference, given back by <see cref="Dispose"/>; readers on other threads take their own
+/// (<see cref="TryAcquire"/>), and the file is unmapped when the last reference is given back.
 /// </summary>
 internal sealed class Segment : IDisposable
 {
@@ -16,6 +18,8 @@ internal sealed class Segment : IDisposable
     private const int InterpolationProbes = 4;
     private readonly MappedFile _file;
     private readonly long _indexOffset;
+    private int _references = 1; // the opener's
+    private int _disposed;
 
     private Segment(MappedFile file, long count, ulong checksum, long indexOffset)
     {
@@ -46,8 +50,8 @@ internal sealed class Segment : IDisposable
         }
     }
 
-    /// <summary>The value of <paramref name="key"/> as a new array, or null when the segment does not hold it.</summary>
-    public byte[]? Get(string key)
+    /// <summary>The value of <paramref name="key"/> in an array of its own, or null when the segment does not hold it.</summary>
+    public ReadOnlyMemory<byte>? Get(string key)
     {
         var length = Encoding.UTF8.GetByteCount(key);
         byte[]? rented = null;
@@ -55,7 +59,12 @@ internal sealed class Segment : IDisposable
         try
         {
             Encoding.UTF8.GetBytes(key, bytes);
-            return TryFind(bytes[..length], out var value) ? value.ToArray() : null;
+            if (!TryFind(bytes[..length], out var value))
+            {
+                return null;
+            }
+
+            return value.ToArray();
         }
         finally
         {
@@ -130,7 +139,40 @@ internal sealed class Segment : IDisposable
         return false;
     }
 
-    public void Dispose() => _file.Dispose();
+    /// <summary>A reference for one read, to give back with <see cref="Release"/>; false once the file is unmapped.</summary>
+    public bool TryAcquire()
+    {
+        var references = Volatile.Read(ref _references);
+        while (references > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _references, references + 1, references);
+            if (seen == references)
+            {
+                return true;
+            }
+
+            references = seen;
+        }
+
+        return false;
+    }
+
+    public void Release()
+    {
+        if (Interlocked.Decrement(ref _references) == 0)
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Gives the opener's reference back: the file is unmapped now, or when the last read in it ends.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Release();
+        }
+    }
 
     private static Segment ReadFooter(string path, MappedFile file)
     {

@@ -46,10 +46,22 @@ public sealed partial class RoutingTests(PostgresFixture postgres)
         }
 
         var after = await Task.WhenAll(cluster.Silos.Select(silo => CountsAsync(silo, dataset)));
-        var served = Enumerable.Range(0, 3).Select(i => (Routed: after[i].Read - before[i].Read, Shard: after[i].Shard - before[i].Shard)).ToList();
+        var served = Enumerable.Range(0, 3).Select(i => (Routed: after[i].Read - before[i].Read, Forwarded: after[i].Forwarded - before[i].Forwarded)).ToList();
         Assert.Equal(300, served.Sum(s => s.Routed));
-        Assert.All(served, s => Assert.Equal(s.Routed, s.Shard)); // each silo's reads found their shard at home
+        Assert.All(served, s => Assert.Equal(0, s.Forwarded)); // each silo's reads found their shard at home
         Assert.True(served.Count(s => s.Routed > 0) >= 2, $"the reads went to more than the one silo the client was told of: {string.Join(", ", served)}");
+
+        // The same reads sent to one silo, unrouted, do hop: its shards are a third of them.
+        var first = cluster.Silos[0];
+        var unrouted = await CountsAsync(first, dataset);
+        for (var i = 0; i < 60; i++)
+        {
+            using var response = await first.Http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/t/entries/k{random.Next(20_000)}", UriKind.Relative));
+            response.EnsureSuccessStatusCode();
+        }
+
+        var hopped = (await CountsAsync(first, dataset)).Forwarded - unrouted.Forwarded;
+        Assert.InRange(hopped, 1, 59);
     }
 
     private static async IAsyncEnumerable<TableEntry> Entries(int count)
@@ -62,23 +74,21 @@ public sealed partial class RoutingTests(PostgresFixture postgres)
         await Task.CompletedTask;
     }
 
-    // From a silo's /metrics: the keys of the dataset read through it (its API resolved them) and the
-    // EntryShardGrain.Get calls it served.
-    private static async Task<(long Read, long Shard)> CountsAsync(SiloProcess silo, string dataset)
+    // From a silo's /metrics: the keys of the dataset read through it, and those of them it read from a shard on
+    // another silo.
+    private static async Task<(long Read, long Forwarded)> CountsAsync(SiloProcess silo, string dataset)
     {
         var text = await silo.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        var read = KeysRead().Matches(text)
+        return (Sum(KeysRead().Matches(text)), Sum(KeysForwarded().Matches(text)));
+
+        long Sum(MatchCollection counters) => counters
             .Where(m => m.Groups["labels"].Value.Contains($"dataset=\"{dataset}\"", StringComparison.Ordinal))
             .Sum(m => long.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture));
-        var shard = CallCount().Matches(text)
-            .Where(m => m.Groups["labels"].Value.Contains("grain_type=\"entryshard\"", StringComparison.Ordinal) && m.Groups["labels"].Value.Contains(".Get\"", StringComparison.Ordinal))
-            .Sum(m => long.Parse(m.Groups["count"].Value, System.Globalization.CultureInfo.InvariantCulture));
-        return (read, shard);
     }
 
     [GeneratedRegex(@"^optimus_keys_read_total\{(?<labels>[^}]*)\} (?<count>\d+)$", RegexOptions.Multiline)]
     private static partial Regex KeysRead();
 
-    [GeneratedRegex(@"^optimus_grain_calls\w*_count\{(?<labels>[^}]*)\} (?<count>\d+)$", RegexOptions.Multiline)]
-    private static partial Regex CallCount();
+    [GeneratedRegex(@"^optimus_keys_forwarded_total\{(?<labels>[^}]*)\} (?<count>\d+)$", RegexOptions.Multiline)]
+    private static partial Regex KeysForwarded();
 }

@@ -23,7 +23,7 @@ public sealed class SegmentTests : IDisposable
         return SegmentWriter.Build(log, _temp.File(name + ".segment"));
     }
 
-    private static string Text(byte[]? value) => value is null ? "(missing)" : Encoding.UTF8.GetString(value);
+    private static string Text(ReadOnlyMemory<byte>? value) => value is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : "(missing)";
 
     [Fact]
     public void LastWriteOfAKey_Wins_AndEveryKeyIsFound()
@@ -41,6 +41,24 @@ public sealed class SegmentTests : IDisposable
         Assert.Equal("{\"x\":[1,2]}", Text(segment.Get("c")));
         Assert.Null(segment.Get("d"));
         Assert.Equal(stats.Checksum, segment.Checksum);
+    }
+
+    [Fact]
+    public void ASegmentDisposedWhileAReadHoldsIt_StaysReadable_UntilThatReadReleasesIt()
+    {
+        Build("s", StagingLogTests.Entries(("a", "1")));
+        var segment = Segment.Open(_temp.File("s.segment"));
+
+        Assert.True(segment.TryAcquire());
+        segment.Dispose();
+        segment.Dispose(); // the opener's reference is given back once
+        Assert.Equal("1", Text(segment.Get("a")));
+        Assert.True(segment.TryAcquire()); // a second read that came in meanwhile
+
+        segment.Release();
+        Assert.Equal("1", Text(segment.Get("a")));
+        segment.Release();
+        Assert.False(segment.TryAcquire()); // unmapped: no read gets in any more
     }
 
     [Fact]

@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Optimus.Grains.Loading;
+using Optimus.Grains.Routing;
+using Optimus.Runtime;
+using Optimus.Runtime.Testing;
+using Xunit;
+
+namespace Optimus.Grains.Tests;
+
+/// <summary>
+/// Reads of sealed shards from the segments their grains have open on this silo, without a turn of the grain: they
+/// answer what the grain would, stop when the grain deactivates or deletes its data, and keep the grain alive.
+/// </summary>
+public sealed class OpenSegmentTests
+{
+    private const string Table = "t";
+
+    [Fact]
+    public async Task SealedShards_AreRead_WithoutACallToTheirGrain_OnceItHasOpenedTheSegment()
+    {
+        await using var cluster = await StartAsync();
+        var (version, reader) = await PublishAsync(cluster, entries: 200);
+        var calls = cluster.Services.GetRequiredService<ShardReadCounter>();
+
+        Assert.Equal("\"v0\"", Text((await reader.GetAsync(version.Dataset, Table, "k0", null)).Value));
+        Assert.Equal(1, calls.Reads);
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.Equal($"\"v{i}\"", Text((await reader.GetAsync(version.Dataset, Table, $"k{i}", null)).Value));
+        }
+
+        Assert.Null((await reader.GetAsync(version.Dataset, Table, "absent", null)).Value);
+        var many = await reader.GetManyAsync(version.Dataset, Table, ["k1", "absent", "k199"], version.Id);
+        Assert.Equal(["\"v1\"", "(missing)", "\"v199\""], many.Values.Select(Text));
+
+        // The first read opened the only shard's segment; every later read, single or many, found it open.
+        Assert.Equal(1, calls.Reads);
+    }
+
+    [Fact]
+    public async Task AShardThatDeactivates_StopsServingFromItsSegment_AndItsNextActivationOpensItAgain()
+    {
+        await using var cluster = await StartAsync();
+        var (version, reader) = await PublishAsync(cluster, entries: 10);
+        var calls = cluster.Services.GetRequiredService<ShardReadCounter>();
+        var shard = cluster.Client.GetGrain<IEntryShardGrain>($"{version.Id}/{Table}/0");
+
+        await reader.GetAsync(version.Dataset, Table, "k1", null);
+        await cluster.DeactivateAsync(shard);
+        Assert.Equal("\"v2\"", Text((await reader.GetAsync(version.Dataset, Table, "k2", null)).Value));
+        Assert.Equal("\"v3\"", Text((await reader.GetAsync(version.Dataset, Table, "k3", null)).Value));
+
+        Assert.Equal(2, calls.Reads); // one per activation
+    }
+
+    [Fact]
+    public async Task AShardWhoseDataIsDeleted_RefusesReads_ThatItsOpenSegmentServedBefore()
+    {
+        await using var cluster = await StartAsync();
+        var (version, reader) = await PublishAsync(cluster, entries: 10);
+        await reader.GetAsync(version.Dataset, Table, "k1", version.Id);
+
+        await cluster.Client.GetGrain<IEntryShardGrain>($"{version.Id}/{Table}/0").DeleteData();
+
+        var refused = await Assert.ThrowsAsync<ProblemException>(() => reader.GetAsync(version.Dataset, Table, "k1", version.Id));
+        Assert.Equal(ProblemCodes.VersionNotFound, refused.Code);
+    }
+
+    [Fact]
+    public async Task ReadsFromTheOpenSegment_KeepTheShardActive_AndItIsCollectedOnceTheyStop()
+    {
+        var age = TimeSpan.FromSeconds(1);
+        await using var cluster = await StartAsync(silo => silo.Configure<GrainCollectionOptions>(o =>
+        {
+            o.CollectionAge = age;
+            o.CollectionQuantum = TimeSpan.FromMilliseconds(100);
+        }));
+        var (version, reader) = await PublishAsync(cluster, entries: 10);
+        var shard = cluster.Client.GetGrain<IEntryShardGrain>($"{version.Id}/{Table}/0");
+        await reader.GetAsync(version.Dataset, Table, "k1", version.Id);
+        var activation = Assert.Single(cluster.GetActivationIds(shard));
+
+        var until = DateTime.UtcNow + (4 * age); // four ages of reads that never reach the grain
+        while (DateTime.UtcNow < until)
+        {
+            await reader.GetAsync(version.Dataset, Table, "k1", version.Id);
+            await Task.Delay(20);
+        }
+
+        Assert.Equal([activation], cluster.GetActivationIds(shard));
+        for (var waited = 0; cluster.GetActivationIds(shard).Count > 0; waited += 50)
+        {
+            Assert.True(waited < 10_000, "the shard was never collected once its reads stopped");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal("\"v1\"", Text((await reader.GetAsync(version.Dataset, Table, "k1", version.Id)).Value));
+    }
+
+    [Fact]
+    public async Task ReadsRacingDeactivations_AlwaysAnswerTheValue_AndNeverTouchAnUnmappedSegment()
+    {
+        await using var cluster = await StartAsync();
+        var (version, reader) = await PublishAsync(cluster, entries: 1000);
+        var shard = cluster.Client.GetGrain<IEntryShardGrain>($"{version.Id}/{Table}/0");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        var wrong = new ConcurrentBag<string>();
+        var reads = 0;
+
+        var readers = Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+        {
+            var random = new Random(r);
+            while (!stop.IsCancellationRequested)
+            {
+                var i = random.Next(1000);
+                var value = Text((await reader.GetAsync(version.Dataset, Table, $"k{i}", version.Id)).Value);
+                if (value != $"\"v{i}\"")
+                {
+                    wrong.Add($"k{i} read {value}");
+                }
+
+                if (Interlocked.Increment(ref reads) % 100 == 0)
+                {
+                    await Task.Yield(); // reads from an open segment finish at once: let the deactivations have their turn
+                }
+            }
+        })).ToArray();
+        var deactivations = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            await cluster.DeactivateAsync(shard); // its segment is withdrawn and disposed while reads are in it
+            deactivations++;
+            await Task.Delay(10);
+        }
+
+        await Task.WhenAll(readers);
+        Assert.Empty(wrong);
+        Assert.True(deactivations > 10 && reads > 1000, $"{deactivations} deactivations, {reads} reads");
+    }
+
+    private static async Task<TestCluster> StartAsync(Action<ISiloBuilder>? configure = null)
+    {
+        var cluster = new TestCluster((silo, cluster) =>
+        {
+            silo.AddOptimus(o => o.DataDirectory = cluster.DataDirectory).AddSqliteGrainStorage().UseSqliteReminders();
+            silo.Services.AddSingleton<ShardReadCounter>();
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ShardReadCounter>());
+            configure?.Invoke(silo);
+        });
+        await cluster.StartAsync();
+        return cluster;
+    }
+
+    // A published version of one shard holding k0..k{n-1} = "v0".."v{n-1}".
+    private static async Task<(VersionInfo Version, EntryReader Reader)> PublishAsync(TestCluster cluster, int entries)
+    {
+        var name = OptimusCluster.NewName();
+        var dataset = cluster.Client.GetGrain<IDatasetGrain>(name);
+        await dataset.Create([Table], new RetentionPolicy());
+        var version = await dataset.CreateVersion(null, 1);
+        await cluster.Services.GetRequiredService<EntryWriter>().WriteAsync(
+            name, version.Id, "b", [.. Enumerable.Range(0, entries).Select(i => (Table, new Entry($"k{i}", Encoding.UTF8.GetBytes($"\"v{i}\""))))]);
+        await dataset.Save(version.Id, null);
+        await LifecycleTests.WaitForAsync(dataset, version.Id, VersionStatus.Saved);
+        await dataset.Publish(version.Id);
+        return (version, cluster.Services.GetRequiredService<EntryReader>());
+    }
+
+    private static string Text(ReadOnlyMemory<byte>? value) => value is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : "(missing)";
+
+    /// <summary>Counts the read calls shard grains serve.</summary>
+    private sealed class ShardReadCounter : IIncomingGrainCallFilter
+    {
+        private int _reads;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.Grain is IEntryShardGrain && context.InterfaceMethod.Name is nameof(IEntryShardGrain.Get) or nameof(IEntryShardGrain.GetMany))
+            {
+                Interlocked.Increment(ref _reads);
+            }
+
+            return context.Invoke();
+        }
+    }
+}
