@@ -6,12 +6,13 @@ using Optimus.Runtime.Networking;
 namespace Optimus.Runtime.Client;
 
 /// <summary>
-/// A client's connections to the cluster: one to each active silo, as the membership table lists them, read again every
-/// refresh period — new silos are connected, silos that leave or die are let go. Calls go round-robin over the
-/// connections whose handshake is done. The client only connects; it never accepts.
+/// A client's connections to the cluster: one to each active silo, as its source lists them (the membership table,
+/// or whatever the client was given), read again every refresh period — new silos are connected, silos that leave or
+/// die are let go. Calls go to the gateway they ask for when it is connected, else round-robin over the connections
+/// whose handshake is done. The client only connects; it never accepts.
 /// </summary>
 internal sealed partial class ClientGateways(
-    IMembershipTable table,
+    Func<CancellationToken, Task<MembershipSnapshot>> readSilos,
     ClusterClientOptions options,
     Guid clientId,
     MessageCodec codec,
@@ -44,7 +45,7 @@ internal sealed partial class ClientGateways(
             {
                 throw new SiloUnavailableException(
                     $"No gateway of cluster '{options.ClusterId}' answered within {options.ConnectTimeout}" +
-                    (_active.Count == 0 ? "; the membership table lists no active silo." : $" ({_lastRefusal ?? "no answer"})."));
+                    (_active.Count == 0 ? "; no silo is listed as active." : $" ({_lastRefusal ?? "no answer"})."));
             }
 
             await Task.Delay(20, cancellationToken);
@@ -54,10 +55,25 @@ internal sealed partial class ClientGateways(
             static state => _ = ((ClientGateways)state!).RefreshSafelyAsync(), this, options.GatewayRefreshPeriod, options.GatewayRefreshPeriod);
     }
 
-    /// <summary>Queues a request on the next connected gateway; false when none is connected.</summary>
-    public bool TrySend(Message request)
+    /// <summary>Queues a request on <paramref name="via"/> when it is connected, else on the next connected gateway; false when none is.</summary>
+    public bool TrySend(Message request, SiloAddress? via = null)
     {
         var ready = _ready;
+        if (via is not null)
+        {
+            foreach (var gateway in ready)
+            {
+                if (gateway.Peer!.Silo == via)
+                {
+                    request.TargetSilo = via;
+                    if (gateway.Send(request))
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
         for (var tried = 0; tried < ready.Length; tried++)
         {
             var gateway = ready[(int)((uint)Interlocked.Increment(ref _next) % ready.Length)];
@@ -146,12 +162,12 @@ internal sealed partial class ClientGateways(
     }
 
     // Connects to every active silo not yet connected; a gateway no longer active takes no new calls, and one that is
-    // dead or gone from the table is let go. A gateway that is shutting down closes the connection itself once it has
+    // dead or gone from the list is let go. A gateway that is shutting down closes the connection itself once it has
     // answered what it took.
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
-        var data = await table.ReadAllAsync(cancellationToken);
-        var active = data.Rows.Where(r => r.Entry.Status == MembershipStatus.Active).Select(r => r.Entry.Silo).ToHashSet();
+        var silos = await readSilos(cancellationToken);
+        var active = silos.Active.ToHashSet();
         _active = active;
         UpdateReady();
         foreach (var silo in active)
@@ -165,7 +181,7 @@ internal sealed partial class ClientGateways(
 
         foreach (var (gateway, connection) in _gateways)
         {
-            if (!active.Contains(gateway) && data.Find(gateway)?.Entry.Status is null or MembershipStatus.Dead)
+            if (!active.Contains(gateway) && silos.StatusOf(gateway) is null or MembershipStatus.Dead)
             {
                 await connection.DisposeAsync(); // its pending calls fail at once (Closed)
             }
@@ -178,6 +194,6 @@ internal sealed partial class ClientGateways(
     [LoggerMessage(EventId = 1800, Level = LogLevel.Information, Message = "Connected to gateway {Gateway}.")]
     private static partial void LogConnected(ILogger logger, SiloAddress gateway);
 
-    [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Reading the membership table for gateways failed; it is read again at the next period.")]
+    [LoggerMessage(EventId = 1801, Level = LogLevel.Warning, Message = "Reading the list of gateways failed; it is read again at the next period.")]
     private static partial void LogRefreshFailed(ILogger logger, Exception exception);
 }

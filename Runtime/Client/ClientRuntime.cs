@@ -18,15 +18,18 @@ internal sealed class ClientRuntime(
     /// <summary>The connections the calls go out on; set once connected.</summary>
     public ClientGateways? Gateways { get; set; }
 
-    public Task<T> InvokeAsync<T>(GrainReference target, MethodDescriptor method, object?[] arguments)
+    public Task<T> InvokeAsync<T>(GrainReference target, MethodDescriptor method, object?[] arguments) => InvokeAsync<T>(target, method, arguments, via: null);
+
+    /// <summary>Makes a call through <paramref name="via"/> when that gateway is connected, else through any.</summary>
+    public Task<T> InvokeAsync<T>(GrainReference target, MethodDescriptor method, object?[] arguments, SiloAddress? via)
     {
         if (method.IsOneWay)
         {
-            Send(Request(target, method, arguments));
+            Send(Request(target, method, arguments), via);
             return Task.FromResult<T>(default!);
         }
 
-        return InvokeWithRetriesAsync<T>(target, method, arguments);
+        return InvokeWithRetriesAsync<T>(target, method, arguments, via);
     }
 
     /// <summary>A response from a gateway: decoded by the method of the call it answers.</summary>
@@ -52,7 +55,7 @@ internal sealed class ClientRuntime(
     /// <summary>A gateway closed: the calls it carried get no answer through it.</summary>
     public void OnGatewayLost(SiloAddress gateway) => callbacks.FailCallsTo(gateway, $"The client's gateway {gateway} went away");
 
-    private async Task<T> InvokeWithRetriesAsync<T>(GrainReference target, MethodDescriptor method, object?[] arguments)
+    private async Task<T> InvokeWithRetriesAsync<T>(GrainReference target, MethodDescriptor method, object?[] arguments, SiloAddress? via)
     {
         var delay = options.RetryDelay;
         for (var attempt = 1; ; attempt++)
@@ -60,7 +63,7 @@ internal sealed class ClientRuntime(
             var request = Request(target, method, arguments);
             var call = new PendingCall<T>(request, method.Timeout ?? options.ResponseTimeout);
             callbacks.Register(request.Id, call);
-            Send(request);
+            Send(request, via);
             try
             {
                 return await call.Task;
@@ -88,9 +91,9 @@ internal sealed class ClientRuntime(
         ExpiresAt = time.Deadline(method.Timeout ?? options.ResponseTimeout),
     };
 
-    private void Send(Message request)
+    private void Send(Message request, SiloAddress? via)
     {
-        if (Gateways?.TrySend(request) != true)
+        if (Gateways?.TrySend(request, via) != true)
         {
             OnNotSent(request, new SiloUnavailableException("no gateway of the cluster is connected"));
         }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,9 +14,10 @@ namespace Optimus.Runtime;
 
 /// <summary>
 /// A process outside the cluster that calls its grains. It finds the gateways — the active silos — in the cluster's
-/// membership table, connects to each, spreads calls over them, follows silos as they come and go, and makes a call
-/// again when a gateway or silo failed it and that is safe: the method is read-only, or the call never left this
-/// process. Other calls fail with <see cref="SiloUnavailableException"/> for the caller to decide.
+/// membership table (or in a list the caller reads for it), connects to each, spreads calls over them, follows silos
+/// as they come and go, and makes a call again when a gateway or silo failed it and that is safe: the method is
+/// read-only, or the call never left this process. Other calls fail with <see cref="SiloUnavailableException"/> for
+/// the caller to decide. A caller that knows which silo holds a grain can send its calls there (<see cref="Through"/>).
 /// </summary>
 public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
     private readonly ClientGateways _gateways;
     private readonly GrainFactory _factory;
     private readonly IAsyncDisposable? _database;
+    private readonly ConcurrentDictionary<SiloAddress, GrainFactory> _through = new();
 
     private ClusterClient(ServiceProvider services, ClientGateways gateways, IAsyncDisposable? database)
     {
@@ -53,12 +56,31 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Connects to the gateways that <paramref name="readSilos"/> lists: the cluster as something other than its
+    /// membership table tells it (a service's own API, say), read again every
+    /// <see cref="ClusterClientOptions.GatewayRefreshPeriod"/>. Its active silos take calls; a silo it lists as shutting
+    /// down answers what it took; one it lists as dead, or no longer lists, is let go.
+    /// </summary>
+    public static Task<ClusterClient> ConnectAsync(
+        Func<CancellationToken, Task<MembershipSnapshot>> readSilos, Action<ClusterClientOptions>? configure = null, ILoggerFactory? loggers = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(readSilos);
+        return ConnectAsync(readSilos, Configure(configure), loggers, database: null, cancellationToken);
+    }
+
     /// <summary>Connects through any membership table (the test cluster's in-memory one, say).</summary>
     internal static Task<ClusterClient> ConnectAsync(IMembershipTable table, Action<ClusterClientOptions>? configure) =>
         ConnectAsync(table, Configure(configure), loggers: null, database: null, CancellationToken.None);
 
+    private static Task<ClusterClient> ConnectAsync(
+        IMembershipTable table, ClusterClientOptions options, ILoggerFactory? loggers, IAsyncDisposable? database, CancellationToken cancellationToken) =>
+        ConnectAsync(async token => MembershipSnapshot.From(await table.ReadAllAsync(token)), options, loggers, database, cancellationToken);
+
     private static async Task<ClusterClient> ConnectAsync(
-        IMembershipTable table, ClusterClientOptions options, ILoggerFactory? loggers, IAsyncDisposable? database, CancellationToken cancellationToken)
+        Func<CancellationToken, Task<MembershipSnapshot>> readSilos, ClusterClientOptions options, ILoggerFactory? loggers, IAsyncDisposable? database,
+        CancellationToken cancellationToken)
     {
         var services = new ServiceCollection();
         services.AddSingleton(options);
@@ -78,7 +100,7 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
         var provider = services.BuildServiceProvider();
         var runtime = provider.GetRequiredService<ClientRuntime>();
         var gateways = new ClientGateways(
-            table, options, Guid.NewGuid(), provider.GetRequiredService<MessageCodec>(), provider.GetRequiredService<ClientManifest>(), runtime,
+            readSilos, options, Guid.NewGuid(), provider.GetRequiredService<MessageCodec>(), provider.GetRequiredService<ClientManifest>(), runtime,
             provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<ClusterClient>>());
         runtime.Gateways = gateways;
         try
@@ -97,6 +119,17 @@ public sealed class ClusterClient : IGrainFactory, IAsyncDisposable
     public TGrainInterface GetGrain<TGrainInterface>(string key) where TGrainInterface : IGrainWithStringKey => _factory.GetGrain<TGrainInterface>(key);
 
     public TGrainInterface GetGrain<TGrainInterface>(GrainId grainId) where TGrainInterface : IAddressable => _factory.GetGrain<TGrainInterface>(grainId);
+
+    /// <summary>
+    /// References whose calls go through <paramref name="gateway"/> while it is connected, and through any gateway when
+    /// it is not: a caller that knows which silo holds a grain (or serves what it asks for) spares the silos a hop.
+    /// </summary>
+    public IGrainFactory Through(SiloAddress gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        return _through.GetOrAdd(gateway, static (silo, client) => new GrainFactory(
+            new GatewayBoundRuntime(client._services.GetRequiredService<ClientRuntime>(), silo), client._services.GetRequiredService<ClientManifest>()), this);
+    }
 
     /// <summary>Closes every connection; calls still waiting fail.</summary>
     public async ValueTask DisposeAsync()

@@ -12,7 +12,8 @@ namespace Optimus.Runtime.Hosting;
 
 /// <summary>
 /// The silo's life as a hosted service. Start: connect messaging; in a cluster, join the membership table, open the
-/// silo port and become active; start the idle collector and the reminders. Stop: refuse new work, stop reminders; in a
+/// silo port and become active (a silo alone opens it only to take clients, when asked to); start the idle collector
+/// and the reminders. Stop: refuse new work, stop reminders; in a
 /// cluster, say it is leaving and give peers time to notice, so that its grains move on; let running calls finish,
 /// deactivate every grain (waiting requests follow their grain to its new owner), leave the table, and fail whatever is
 /// still pending. Each wait is bounded by <see cref="SiloOptions.ShutdownTimeout"/>. A silo that halts (killed, or
@@ -44,6 +45,10 @@ internal sealed partial class Silo(
             _network = services.GetRequiredService<SiloConnections>();
             _membership.Changed += snapshot => _ = reminders.RefreshSafelyAsync();
         }
+        else if (options.Value.AcceptClientsWhenAlone)
+        {
+            _network = services.GetRequiredService<SiloConnections>();
+        }
 
         silo.Halted += OnHalted;
         messageCenter.Attach(dispatcher, callbacks, _network);
@@ -53,6 +58,10 @@ internal sealed partial class Silo(
             await _membership.JoinAsync(cancellationToken);
             _network!.Start(messageCenter);
             await _membership.ActivateAsync(cancellationToken);
+        }
+        else
+        {
+            _network?.Start(messageCenter);
         }
 
         silo.Status = SiloStatus.Active;

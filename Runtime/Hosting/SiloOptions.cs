@@ -15,6 +15,12 @@ public sealed class SiloOptions : IValidatedOptions
     /// <summary>The silo-to-silo and client gateway port. Default: 11111 (Orleans' silo port).</summary>
     public int SiloPort { get; set; } = 11111;
 
+    /// <summary>
+    /// Whether a silo that runs alone (without a membership table) listens on <see cref="SiloPort"/> for cluster
+    /// clients, as every silo of a cluster does: their gateway. Default: false.
+    /// </summary>
+    public bool AcceptClientsWhenAlone { get; set; }
+
     /// <summary>How long a graceful stop waits for running and queued calls to finish, and then again for every grain
     /// to deactivate. Default: 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -20,7 +20,7 @@ internal sealed partial class MessageCenter(GrainCodec codec, MessageCodec wire,
 
     public SiloAddress Address => silo.Address;
 
-    /// <summary>Connects the receiving ends, and the network when the silo is part of a cluster.</summary>
+    /// <summary>Connects the receiving ends, and the network when the silo listens (in a cluster, or for clients).</summary>
     public void Attach(Dispatcher dispatcher, CallbackTable callbacks, SiloConnections? network)
     {
         _dispatcher = dispatcher;

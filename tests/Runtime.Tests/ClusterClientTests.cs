@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using Optimus.Runtime.Testing;
 using Optimus.Runtime.Tests.Grains;
 using Optimus.Runtime.Tests.Support;
@@ -205,5 +206,69 @@ public sealed class ClusterClientTests
         }));
 
         Assert.Contains("cluster 'optimus', not 'another'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CallsThroughAGateway_TakeThatGateway_AndAnyOtherOnceItIsGone()
+    {
+        await using var cluster = NewCluster(3);
+        await cluster.StartAsync();
+        await using var client = await cluster.ConnectClientAsync(Quick);
+        await Eventually.True(() => client.Gateways.Count == 3, "the client connects to every silo");
+
+        foreach (var silo in cluster.Silos)
+        {
+            var worker = client.Through(silo.Address).GetGrain<ILocalWorkerGrain>("w");
+            var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => worker.WhereAmI()));
+            Assert.All(answers, where => Assert.Equal(silo.Address.ToString(), where)); // a worker runs where the call lands
+        }
+
+        var spread = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => client.GetGrain<ILocalWorkerGrain>("w").WhereAmI()));
+        Assert.Equal(3, spread.Distinct().Count()); // without a gateway named, calls go round the gateways
+
+        var gone = cluster.Silos[2].Address;
+        await cluster.Silos[2].KillAsync();
+        await Eventually.True(() => !client.Gateways.Contains(gone), "the client lets the dead silo go");
+        Assert.NotEqual(gone.ToString(), await client.Through(gone).GetGrain<ILocalWorkerGrain>("w").WhereAmI());
+    }
+
+    [Fact]
+    public async Task AClientGivenItsSilosByAFunction_ConnectsToThem_AndFollowsTheList()
+    {
+        await using var cluster = NewCluster(2);
+        await cluster.StartAsync();
+        var listed = cluster.Silos.Select(s => s.Address).ToList();
+        await using var client = await ClusterClient.ConnectAsync(
+            _ => Task.FromResult(new MembershipSnapshot(1, listed.ToImmutableDictionary(a => a, _ => MembershipStatus.Active))), Quick);
+        await Eventually.True(() => client.Gateways.Count == 2, "the client connects to both listed silos");
+        Assert.Equal(1, await client.GetGrain<IPlacedGrain>(Silos.NewKey()).Add());
+
+        listed = [cluster.Silos[1].Address];
+        await Eventually.True(() => client.Gateways.SequenceEqual(listed), "the client lets go of the silo no longer listed");
+        Assert.Equal(listed[0].ToString(), await client.GetGrain<ILocalWorkerGrain>("w").WhereAmI());
+    }
+
+    [Fact]
+    public async Task ASiloAlone_TakesClients_OnlyWhenAsked()
+    {
+        var port = LoopbackPort.Free();
+        await using var alone = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
+            .Configure<SiloOptions>(o => (o.SiloPort, o.AcceptClientsWhenAlone) = (port, true)));
+        await alone.StartAsync();
+        await using (var client = await ClusterClient.ConnectAsync(_ => Task.FromResult(alone.Silo.Membership), Quick))
+        {
+            Assert.Equal(1, await client.GetGrain<IPlacedGrain>(Silos.NewKey()).Add());
+            Assert.Equal(alone.Silo.Address.ToString(), await client.GetGrain<ILocalWorkerGrain>("w").WhereAmI());
+        }
+
+        await alone.StopAsync();
+        await using var closed = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
+            .Configure<SiloOptions>(o => o.SiloPort = port));
+        await closed.StartAsync();
+        await Assert.ThrowsAsync<SiloUnavailableException>(() => ClusterClient.ConnectAsync(_ => Task.FromResult(closed.Silo.Membership), o =>
+        {
+            Quick(o);
+            o.ConnectTimeout = TimeSpan.FromSeconds(1);
+        }));
     }
 }

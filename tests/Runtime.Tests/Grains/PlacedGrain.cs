@@ -40,3 +40,16 @@ public sealed class PlacedGrain([PersistentState("placed")] IPersistentState<int
 
     public Task Hold(TimeSpan duration) => Task.Delay(duration);
 }
+
+/// <summary>A stateless worker: it runs on whichever silo a call reaches first, so it tells which gateway a client's call took.</summary>
+public interface ILocalWorkerGrain : IGrainWithStringKey
+{
+    [ReadOnly]
+    Task<string> WhereAmI();
+}
+
+[StatelessWorker]
+public sealed class LocalWorkerGrain : Grain, ILocalWorkerGrain
+{
+    public Task<string> WhereAmI() => Task.FromResult(ServiceProvider.GetRequiredService<ILocalSilo>().Address.ToString());
+}
