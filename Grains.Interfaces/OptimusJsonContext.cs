@@ -10,6 +10,7 @@ namespace Optimus.Grains;
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(VersionLayout))]
 [JsonSerializable(typeof(ShardRoutes))]
+[JsonSerializable(typeof(ClusterView))]
 [JsonSerializable(typeof(Page<string>))]
 [JsonSerializable(typeof(Page<VersionInfo>))]
 [JsonSerializable(typeof(Page<DatasetInfo>))]

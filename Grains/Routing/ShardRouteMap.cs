@@ -5,8 +5,8 @@ using Optimus.Runtime;
 namespace Optimus.Grains.Routing;
 
 /// <summary>
-/// Answers "which silo holds each shard of this version" with the silos' HTTP addresses, so that a client can send a
-/// key's request to the silo that serves it. Placement decides by this silo's view; each silo's address is asked of
+/// Answers "which silo holds each shard of this version" with the silos' HTTP and gateway addresses, so that a client
+/// can send a key's request to the silo that serves it. Placement decides by this silo's view; each silo's address is asked of
 /// its routing grain once per generation and kept.
 /// </summary>
 internal sealed class ShardRouteMap(VersionDirectory directory, IGrainFactory grains, ILocalSilo silo)
@@ -30,8 +30,11 @@ internal sealed class ShardRouteMap(VersionDirectory directory, IGrainFactory gr
             addresses[owner] = await AddressOfAsync(owner);
         }
 
-        return new ShardRoutes(layout.Id, layout.Shards, owners.ToImmutableDictionary(
-            o => o.Key, o => o.Value.Select(owner => addresses[owner]).ToImmutableArray(), StringComparer.Ordinal));
+        return new ShardRoutes(
+            layout.Id,
+            layout.Shards,
+            owners.ToImmutableDictionary(o => o.Key, o => o.Value.Select(owner => addresses[owner]).ToImmutableArray(), StringComparer.Ordinal),
+            owners.ToImmutableDictionary(o => o.Key, o => o.Value.Select(owner => owner.ToString()).ToImmutableArray(), StringComparer.Ordinal));
     }
 
     private async Task<string?> AddressOfAsync(SiloAddress owner)

@@ -13,5 +13,4 @@ namespace Optimus.Silo.Api;
 [JsonSerializable(typeof(LookupRequest))]
 [JsonSerializable(typeof(ImmutableArray<TableSummary>))]
 [JsonSerializable(typeof(LoadResult))]
-[JsonSerializable(typeof(ClusterView))]
 internal sealed partial class SiloJsonContext : JsonSerializerContext;

@@ -54,6 +54,7 @@ internal sealed record SiloSettings(string DataDirectory, string? Postgres, stri
             o.SiloPort = SiloPort ?? o.SiloPort;
             o.AdvertisedHost = AdvertisedHost ?? o.AdvertisedHost;
             o.SiloName = SiloName ?? o.SiloName;
+            o.AcceptClientsWhenAlone = true; // the SDK reads through the silo port: see the README
         });
     }
 }

@@ -31,6 +31,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(arguments);
         var data = Directory.CreateTempSubdirectory("optimus-bench-").FullName;
         var port = LoopbackPort.Free();
+        if (!arguments.Contains("--silo-port"))
+        {
+            arguments = [.. arguments, "--silo-port", LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture)]; // its gateway, kept over restarts
+        }
+
         var service = new ServiceProcess(Launch(data, port, arguments), data, port, arguments);
         await service.WaitReadyAsync();
         return service;

@@ -22,6 +22,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _arguments = arguments ?? [];
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("optimus-silo-").FullName;
         Port = LoopbackPort.Free();
+        SiloPort = _arguments.Contains("--silo-port") ? null : LoopbackPort.Free();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(120) };
         Api = new OptimusApi(Http);
     }
@@ -29,6 +30,9 @@ public sealed class SiloProcess : IAsyncDisposable
     public string DataDirectory { get; }
 
     public int Port { get; }
+
+    /// <summary>The silo (gateway) port this process listens on, unless the arguments name one.</summary>
+    public int? SiloPort { get; }
 
     public HttpClient Http { get; }
 
@@ -53,6 +57,12 @@ public sealed class SiloProcess : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = DataDirectory,
         };
+        if (SiloPort is { } siloPort)
+        {
+            start.ArgumentList.Add("--silo-port");
+            start.ArgumentList.Add(siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         foreach (var argument in _arguments)
         {
             start.ArgumentList.Add(argument);
