@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Optimus.Client.Http;
 using Optimus.Client.Loading;
 using Optimus.Client.Reading;
@@ -15,10 +16,11 @@ namespace Optimus.Client;
 /// integrity checks, save, publish, roll back, and read — one key or many, from the active version or a pinned one.
 /// Every method is safe to call concurrently. A problem the service answers with is an <see cref="OptimusException"/>
 /// carrying its code; what is safe to repeat is repeated on transient failures, on the next server when one is down.
-/// In a cluster, single-key reads and load batches go straight to the silo that holds their shard, as the client
-/// learns from the service where shards live.
+/// Reads go over the silos' gateway port (the grain protocol) when the client can reach it, else over HTTP. In a
+/// cluster, single-key reads and load batches go straight to the silo that holds their shard, as the client learns
+/// from the service where shards live.
 /// </summary>
-public sealed class OptimusClient : IDisposable
+public sealed class OptimusClient : IDisposable, IAsyncDisposable
 {
     private const string VersionHeader = "X-Optimus-Version";
     private const string ActiveVersionHeader = "X-Optimus-Active-Version";
@@ -26,6 +28,7 @@ public sealed class OptimusClient : IDisposable
 
     private readonly ApiConnection _api;
     private readonly RouteCache _routes;
+    private readonly GatewayReads? _gateway;
     private readonly TimeProvider _time;
 
     /// <summary>A client of the servers of <c>OPTIMUS_SERVER</c>, or of <c>http://localhost:8888</c>.</summary>
@@ -48,6 +51,7 @@ public sealed class OptimusClient : IDisposable
         _api = new ApiConnection(options, _time, handler);
         _routes = new RouteCache(_api, _time);
         _api.RouteFailed = _routes.Failed;
+        _gateway = options.ReadThroughGateway ? new GatewayReads(_api, options, _time) : null;
     }
 
     /// <summary>The servers this client sends to, in the order it tries them.</summary>
@@ -245,13 +249,24 @@ public sealed class OptimusClient : IDisposable
             return new EntryValue(key, lookup.Found.TryGetValue(key, out var value) ? value : null, lookup.Version, lookup.ActiveVersion);
         }
 
-        var path = $"/v1/datasets/{Segment(dataset)}/tables/{Segment(table)}/entries/{Uri.EscapeDataString(key)}{(version is null ? "" : $"?version={Uri.EscapeDataString(version)}")}";
         var likely = version ?? _routes.ActiveHint(dataset); // unpinned: the silo resolves the version; the hint only picks the silo
+        if (_gateway is not null
+            && await _gateway.TryGetAsync(dataset, table, key, version, likely is null ? null : _routes.GatewayFor(likely, table, key), cancellationToken) is { } read)
+        {
+            if (version is null)
+            {
+                _routes.SawActive(dataset, read.Version);
+            }
+
+            return new EntryValue(key, read.Value, read.Version, read.ActiveVersion);
+        }
+
+        var path = $"/v1/datasets/{Segment(dataset)}/tables/{Segment(table)}/entries/{Uri.EscapeDataString(key)}{(version is null ? "" : $"?version={Uri.EscapeDataString(version)}")}";
         var routed = likely is null ? null : _routes.ServerFor(likely, table, key);
         using var response = await _api.SendAsync(server => new HttpRequestMessage(HttpMethod.Get, new Uri(server, path)), Repeat.Always, cancellationToken, routed);
-        if (version is null && Header(response, VersionHeader) is { } read)
+        if (version is null && Header(response, VersionHeader) is { } answered)
         {
-            _routes.SawActive(dataset, read);
+            _routes.SawActive(dataset, answered);
         }
 
         if (response.StatusCode == HttpStatusCode.NotFound && Header(response, VersionHeader) is { } missingFrom)
@@ -286,7 +301,27 @@ public sealed class OptimusClient : IDisposable
         var path = $"/v1/datasets/{Segment(dataset)}/tables/{Segment(table)}/lookup";
         for (var start = 0; start < distinct.Length; start += MaxKeysPerRequest)
         {
-            var body = new LookupBody(distinct[start..Math.Min(distinct.Length, start + MaxKeysPerRequest)], version);
+            var chunk = distinct[start..Math.Min(distinct.Length, start + MaxKeysPerRequest)];
+            if (_gateway is not null && await _gateway.TryGetManyAsync(dataset, table, ImmutableCollectionsMarshal.AsImmutableArray(chunk), version, cancellationToken) is { } read)
+            {
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    if (read.Values[i] is { } value)
+                    {
+                        found[chunk[i]] = value;
+                    }
+                    else
+                    {
+                        missing.Add(chunk[i]);
+                    }
+                }
+
+                version = read.Version; // later chunks pin it
+                active ??= read.ActiveVersion;
+                continue;
+            }
+
+            var body = new LookupBody(chunk, version);
             using var response = await _api.SendAsync(
                 server => Post(server, path, JsonContent.Create(body, ClientJsonContext.Default.LookupBody)), Repeat.Always, cancellationToken);
             await ApiConnection.ThrowIfProblemAsync(response, cancellationToken);
@@ -297,7 +332,22 @@ public sealed class OptimusClient : IDisposable
         return new EntryValues(version!, active, found, missing);
     }
 
-    public void Dispose() => _api.Dispose();
+    /// <summary>Closes the client's connections; a gateway connection closes in the background (see <see cref="DisposeAsync"/>).</summary>
+    public void Dispose()
+    {
+        _api.Dispose();
+        _ = _gateway?.DisposeAsync().AsTask();
+    }
+
+    /// <summary>Closes the client's connections, waiting until the gateway connection is closed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _api.Dispose();
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+    }
 
     // A save repeated after an earlier one finished (or while it runs) is not verified against the new declaration by
     // the service: the client compares, so that declaring something else never passes unnoticed.

@@ -25,11 +25,12 @@ internal sealed class RouteCache(ApiConnection api, TimeProvider time)
     public string? ActiveHint(string dataset) => _active.GetValueOrDefault(dataset);
 
     /// <summary>The silo holding <paramref name="key"/>'s shard of a table of a version, when known; learns it in the background when not.</summary>
-    public Uri? ServerFor(string version, string table, string key)
-    {
-        var routes = Current(version);
-        return routes is null ? null : routes.ServerFor(table, (int)(StableHash.Hash64(key) % (ulong)routes.Shards));
-    }
+    public Uri? ServerFor(string version, string table, string key) =>
+        Current(version) is { } routes ? routes.ServerFor(table, ShardOf(routes, key)) : null;
+
+    /// <summary>The gateway of the silo holding <paramref name="key"/>'s shard, when known; learns it in the background when not.</summary>
+    public SiloAddress? GatewayFor(string version, string table, string key) =>
+        Current(version) is { } routes ? routes.GatewayFor(table, ShardOf(routes, key)) : null;
 
     /// <summary>The silo holding one shard of a table of a version, when known.</summary>
     public Uri? ServerFor(string version, string table, int shard) => Current(version)?.ServerFor(table, shard);
@@ -45,6 +46,8 @@ internal sealed class RouteCache(ApiConnection api, TimeProvider time)
             routes.MarkStaleIfNaming(server);
         }
     }
+
+    private static int ShardOf(ShardMap routes, string key) => VersionLayout.ShardOf(StableHash.Hash64(key), routes.Shards);
 
     private ShardMap? Current(string version)
     {
