@@ -34,29 +34,21 @@ internal sealed class EntryReader(IGrainFactory grains, VersionDirectory directo
 
         var (layout, active) = await ResolveAsync(dataset, table, version);
         var values = new ReadOnlyMemory<byte>?[keys.Length];
-        Dictionary<int, List<int>>? elsewhere = null; // shards this silo has no segment of: positions of their keys
-        for (var i = 0; i < keys.Length; i++)
+        if (segments.GetMany(layout, table, keys, values) is { } notHere)
         {
-            var shard = layout.ShardOf(keys[i]);
-            if (segments.TryGet(new ShardKey(layout.Id, table, shard), keys[i], out var opened))
+            var byShard = new Dictionary<int, List<int>>(); // positions of the keys of each shard to ask
+            foreach (var i in notHere)
             {
-                values[i] = opened;
-            }
-            else
-            {
-                elsewhere ??= [];
-                if (!elsewhere.TryGetValue(shard, out var positions))
+                var shard = layout.ShardOf(keys[i]);
+                if (!byShard.TryGetValue(shard, out var positions))
                 {
-                    elsewhere[shard] = positions = [];
+                    byShard[shard] = positions = [];
                 }
 
                 positions.Add(i);
             }
-        }
 
-        if (elsewhere is not null)
-        {
-            await Task.WhenAll(elsewhere.Select(async pair =>
+            await Task.WhenAll(byShard.Select(async pair =>
             {
                 var found = await ShardGrain(dataset, layout, table, pair.Key, pair.Value.Count).GetMany([.. pair.Value.Select(i => keys[i])]);
                 for (var j = 0; j < pair.Value.Count; j++)

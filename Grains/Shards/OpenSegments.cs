@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using Optimus.Grains.Storage;
+using Optimus.Runtime;
 
 namespace Optimus.Grains.Shards;
 
@@ -38,6 +41,63 @@ internal sealed class OpenSegments
 
         value = null;
         return false;
+    }
+
+    /// <summary>
+    /// Reads into <paramref name="values"/> (by position) the keys of a version's table whose shards this silo has open,
+    /// and returns the positions of the others, whose shards' grains must be asked (null when there are none). Every
+    /// lookup's cache lines are asked for before the lookups are made, so that their misses overlap
+    /// (<see cref="Segment.PrefetchIndex"/>).
+    /// </summary>
+    [SkipLocalsInit] // every element is written before it is read
+    public List<int>? GetMany(VersionLayout layout, string table, ImmutableArray<string> keys, ReadOnlyMemory<byte>?[] values)
+    {
+        const int StackKeys = 256;
+        Span<ulong> hashes = keys.Length <= StackKeys ? stackalloc ulong[keys.Length] : new ulong[keys.Length];
+        Span<int> shardOf = keys.Length <= StackKeys ? stackalloc int[keys.Length] : new int[keys.Length];
+        var open = new (Shelved? Shelf, bool Asked)[layout.Shards];
+        List<int>? elsewhere = null;
+        try
+        {
+            for (var i = 0; i < keys.Length; i++)
+            {
+                hashes[i] = StableHash.Hash64(keys[i]);
+                var shard = shardOf[i] = VersionLayout.ShardOf(hashes[i], layout.Shards);
+                if (!open[shard].Asked)
+                {
+                    open[shard] = (_segments.TryGetValue(new ShardKey(layout.Id, table, shard), out var shelved) && shelved.Segment.TryAcquire() ? shelved : null, true);
+                    open[shard].Shelf?.MarkRead();
+                }
+
+                open[shard].Shelf?.Segment.PrefetchIndex(hashes[i]);
+            }
+
+            for (var i = 0; i < keys.Length; i++)
+            {
+                open[shardOf[i]].Shelf?.Segment.PrefetchRecord(hashes[i]);
+            }
+
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (open[shardOf[i]].Shelf is { } shelf)
+                {
+                    values[i] = shelf.Segment.Get(keys[i]);
+                }
+                else
+                {
+                    (elsewhere ??= []).Add(i);
+                }
+            }
+
+            return elsewhere;
+        }
+        finally
+        {
+            foreach (var (shelf, _) in open)
+            {
+                shelf?.Segment.Release();
+            }
+        }
     }
 
     /// <summary>Serves reads of the shard from <paramref name="segment"/>, which its grain has opened and verified.</summary>

@@ -30,6 +30,15 @@ internal sealed unsafe class MappedFile : IDisposable
     /// <summary>The bytes at <paramref name="offset"/>; the caller has checked that they lie inside the file.</summary>
     public ReadOnlySpan<byte> Span(long offset, int length) => new(_pointer + offset, length);
 
+    /// <summary>Asks the processor to bring the cache line at <paramref name="offset"/> in, without waiting for it (x86; elsewhere nothing).</summary>
+    public void Prefetch(long offset)
+    {
+        if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+        {
+            System.Runtime.Intrinsics.X86.Sse.Prefetch0(_pointer + offset);
+        }
+    }
+
     /// <summary>Up to <paramref name="maxLength"/> bytes at <paramref name="offset"/>, fewer at the end of the file.</summary>
     public ReadOnlySpan<byte> SpanAt(long offset, int maxLength) => Span(offset, (int)Math.Min(maxLength, Length - offset));
 

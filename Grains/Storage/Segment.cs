@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Optimus.Runtime;
@@ -8,16 +9,19 @@ namespace Optimus.Grains.Storage;
 /// <summary>
 /// A segment opened for reading: memory-mapped, verified when opened (the footer's own hash, the layout against the
 /// file's size, then every entry against the footer's count and checksum), then read without copying until the
-/// value is returned. Lookups are a hash, an interpolation search of the index and a key comparison. Whoever opened it
+/// value is returned. Lookups are a hash, a look in a small directory of the index built while verifying (which of its
+/// entries start each range of hashes: a handful of them, on a cache line or two) and a key comparison. Whoever opened it
 /// holds one reference, given back by <see cref="Dispose"/>; readers on other threads take their own
 /// (<see cref="TryAcquire"/>), and the file is unmapped when the last reference is given back.
 /// </summary>
 internal sealed class Segment : IDisposable
 {
     private const int StackKeyLimit = 256;
-    private const int InterpolationProbes = 4;
+    private const int EntriesPerBucket = 8; // on average: the directory costs half a byte of memory per entry
     private readonly MappedFile _file;
     private readonly long _indexOffset;
+    private readonly int _bucketBits; // the directory has 2^bits buckets, by the top bits of the hash
+    private readonly int[] _buckets; // where each bucket's entries start in the index; one more at the end: Count
     private int _references = 1; // the opener's
     private int _disposed;
 
@@ -27,6 +31,8 @@ internal sealed class Segment : IDisposable
         Count = count;
         Checksum = checksum;
         _indexOffset = indexOffset;
+        _bucketBits = count < 2 * EntriesPerBucket ? 0 : BitOperations.Log2((ulong)(count / EntriesPerBucket));
+        _buckets = new int[(1 << _bucketBits) + 1];
     }
 
     public long Count { get; }
@@ -51,6 +57,7 @@ internal sealed class Segment : IDisposable
     }
 
     /// <summary>The value of <paramref name="key"/> in an array of its own, or null when the segment does not hold it.</summary>
+    [SkipLocalsInit] // the key's bytes are written before they are read
     public ReadOnlyMemory<byte>? Get(string key)
     {
         var length = Encoding.UTF8.GetByteCount(key);
@@ -75,34 +82,27 @@ internal sealed class Segment : IDisposable
         }
     }
 
-    /// <summary>
-    /// Finds a key given as UTF-8; the value is a view of the mapped file, valid while the segment is open. The index is
-    /// sorted by a uniform 64-bit hash, so the first probes guess the position from the hash (interpolation: two or three
-    /// probes, usually on one page, where bisection takes log2(count) probes on as many pages); should the guesses not
-    /// converge, the rest is bisection, so no input costs more than four probes beyond a binary search.
-    /// </summary>
+    /// <summary>Finds a key given as UTF-8; the value is a view of the mapped file, valid while the segment is open.</summary>
     public bool TryFind(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         var hash = SegmentFormat.KeyHash(key);
-        long low = 0, high = Count - 1;
-        ulong below = 0, above = ulong.MaxValue; // hashes bounding [low, high]: below <= hash <= above
-        for (var probe = 0; low <= high; probe++)
+        var bucket = BucketOf(hash);
+        for (long i = _buckets[bucket], end = _buckets[bucket + 1]; i < end; i++)
         {
-            var middle = probe < InterpolationProbes ? Interpolate(hash, low, high, below, above) : low + ((high - low) / 2);
-            var found = HashAt(middle);
-            if (found < hash)
+            var found = HashAt(i);
+            if (found > hash)
             {
-                low = middle + 1;
-                below = found;
+                break;
             }
-            else if (found > hash)
+
+            if (found == hash)
             {
-                high = middle - 1;
-                above = found;
-            }
-            else
-            {
-                return FindAmongEqualHashes(middle, hash, key, out value);
+                RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
+                if (candidate.SequenceEqual(key))
+                {
+                    value = candidateValue;
+                    return true;
+                }
             }
         }
 
@@ -110,34 +110,42 @@ internal sealed class Segment : IDisposable
         return false;
     }
 
-    // Where in [low, high] the hash would sit if hashes spread evenly between the bounds.
-    private static long Interpolate(ulong hash, long low, long high, ulong below, ulong above)
+    /// <summary>
+    /// Asks for the cache line a lookup of <paramref name="hash"/> reads first — its bucket's start in the index —
+    /// without waiting for it. A batch of lookups that first asks for what each will read waits for its cache misses
+    /// together, not one after the other (on the 2-core test machine a miss costs about 200 ns; 100 lookups from 16
+    /// segments of a million entries took 450-550 ns each so, 800-1000 ns each without).
+    /// </summary>
+    public void PrefetchIndex(ulong hash)
     {
-        var fraction = (double)(hash - below) / ((double)(above - below) + 1);
-        return Math.Clamp(low + (long)(fraction * (high - low + 1)), low, high);
+        var bucket = BucketOf(hash);
+        if (_buckets[bucket] < _buckets[bucket + 1])
+        {
+            _file.Prefetch(_indexOffset + (_buckets[bucket] * (long)SegmentFormat.IndexEntryBytes));
+        }
     }
 
-    // Equal hashes sit together: walk back to the first, then compare keys forward.
-    private bool FindAmongEqualHashes(long index, ulong hash, ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
+    /// <summary>Asks for the start of the record with <paramref name="hash"/>, reading the index (best asked for first).</summary>
+    public void PrefetchRecord(ulong hash)
     {
-        while (index > 0 && HashAt(index - 1) == hash)
+        var bucket = BucketOf(hash);
+        for (long i = _buckets[bucket], end = _buckets[bucket + 1]; i < end; i++)
         {
-            index--;
-        }
-
-        for (var i = index; i < Count && HashAt(i) == hash; i++)
-        {
-            RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
-            if (candidate.SequenceEqual(key))
+            var found = HashAt(i);
+            if (found >= hash)
             {
-                value = candidateValue;
-                return true;
+                if (found == hash)
+                {
+                    _file.Prefetch(RecordOffsetAt(i));
+                }
+
+                return;
             }
         }
-
-        value = default;
-        return false;
     }
+
+    // The index is sorted by hash, so a bucket — the entries whose hashes share their top bits — is one run of it.
+    private int BucketOf(ulong hash) => _bucketBits == 0 ? 0 : (int)(hash >> (64 - _bucketBits));
 
     /// <summary>A reference for one read, to give back with <see cref="Release"/>; false once the file is unmapped.</summary>
     public bool TryAcquire()
@@ -190,7 +198,7 @@ internal sealed class Segment : IDisposable
         var count = BinaryPrimitives.ReadInt64LittleEndian(footer);
         var checksum = BinaryPrimitives.ReadUInt64LittleEndian(footer[8..]);
         var indexOffset = BinaryPrimitives.ReadInt64LittleEndian(footer[16..]);
-        if (count < 0 || indexOffset < SegmentFormat.HeaderBytes || indexOffset + (count * SegmentFormat.IndexEntryBytes) + SegmentFormat.FooterBytes != file.Length)
+        if (count is < 0 or > int.MaxValue || indexOffset < SegmentFormat.HeaderBytes || indexOffset + (count * SegmentFormat.IndexEntryBytes) + SegmentFormat.FooterBytes != file.Length)
         {
             throw new InvalidDataException($"Segment '{path}' says it holds {count} entries, which does not fit its size of {file.Length} bytes.");
         }
@@ -199,12 +207,13 @@ internal sealed class Segment : IDisposable
     }
 
     // Every record must lie inside the data region, its hash must match the index, the index must be sorted, and the
-    // entries must add up to the footer's count and checksum.
+    // entries must add up to the footer's count and checksum. The directory of buckets is filled on the way.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
     private void Verify(string path)
     {
         ulong checksum = 0;
         ulong previous = 0;
+        var nextBucket = 0;
         for (long i = 0; i < Count; i++)
         {
             var offset = RecordOffsetAt(i);
@@ -222,7 +231,13 @@ internal sealed class Segment : IDisposable
 
             previous = hash;
             checksum += EntryChecksum.Of(key, value);
+            for (var bucket = BucketOf(hash); nextBucket <= bucket; nextBucket++)
+            {
+                _buckets[nextBucket] = (int)i;
+            }
         }
+
+        _buckets.AsSpan(nextBucket).Fill((int)Count);
 
         if (checksum != Checksum)
         {

@@ -33,7 +33,7 @@ public static class StableHash
     {
         var max = Encoding.UTF8.GetMaxByteCount(value.Length);
         byte[]? rented = null;
-        var buffer = max <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(max));
+        var buffer = max <= StackLimit ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max)); // sized: the runtime zeroes it
         try
         {
             var length = Encoding.UTF8.GetBytes(value, buffer);

@@ -41,6 +41,28 @@ public sealed class OpenSegmentTests
     }
 
     [Fact]
+    public async Task AMultiKeyRead_TakesTheOpenSegments_AndAsksTheGrainsOfTheOtherShards_InTheKeysOrder()
+    {
+        await using var cluster = await StartAsync();
+        var (version, reader) = await PublishAsync(cluster, entries: 2000, expectedEntries: 250_000); // four shards
+        Assert.Equal(4, version.Shards);
+        var calls = cluster.Services.GetRequiredService<ShardReadCounter>();
+        var layout = new VersionLayout(version.Id, version.Dataset, [Table], version.Shards);
+        var keys = Enumerable.Range(0, 2000).Select(i => $"k{i}").ToList();
+        var first = keys.First(k => layout.ShardOf(k) == 0);
+        var second = keys.First(k => layout.ShardOf(k) == 1);
+        await reader.GetAsync(version.Dataset, Table, first, null); // shards 0 and 1 open their segments
+        await reader.GetAsync(version.Dataset, Table, second, null);
+        Assert.Equal(2, calls.Reads);
+
+        var asked = keys.Select((k, i) => i % 3 == 0 ? $"absent{i}" : k).ToList();
+        var read = await reader.GetManyAsync(version.Dataset, Table, [.. asked], null);
+
+        Assert.Equal(asked.Select(k => k.StartsWith("absent", StringComparison.Ordinal) ? "(missing)" : $"\"v{k[1..]}\""), read.Values.Select(Text));
+        Assert.Equal(4, calls.Reads); // one GetMany for each shard that had not opened its segment
+    }
+
+    [Fact]
     public async Task AShardThatDeactivates_StopsServingFromItsSegment_AndItsNextActivationOpensItAgain()
     {
         await using var cluster = await StartAsync();
@@ -154,13 +176,13 @@ public sealed class OpenSegmentTests
         return cluster;
     }
 
-    // A published version of one shard holding k0..k{n-1} = "v0".."v{n-1}".
-    private static async Task<(VersionInfo Version, EntryReader Reader)> PublishAsync(TestCluster cluster, int entries)
+    // A published version (of one shard, unless told to expect more entries) holding k0..k{n-1} = "v0".."v{n-1}".
+    private static async Task<(VersionInfo Version, EntryReader Reader)> PublishAsync(TestCluster cluster, int entries, long expectedEntries = 1)
     {
         var name = OptimusCluster.NewName();
         var dataset = cluster.Client.GetGrain<IDatasetGrain>(name);
         await dataset.Create([Table], new RetentionPolicy());
-        var version = await dataset.CreateVersion(null, 1);
+        var version = await dataset.CreateVersion(null, expectedEntries);
         await cluster.Services.GetRequiredService<EntryWriter>().WriteAsync(
             name, version.Id, "b", [.. Enumerable.Range(0, entries).Select(i => (Table, new Entry($"k{i}", Encoding.UTF8.GetBytes($"\"v{i}\""))))]);
         await dataset.Save(version.Id, null);
