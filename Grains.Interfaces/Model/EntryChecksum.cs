@@ -23,7 +23,7 @@ public static class EntryChecksum
     {
         var length = Encoding.UTF8.GetByteCount(key);
         byte[]? rented = null;
-        var bytes = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var bytes = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)); // sized: the runtime zeroes it
         try
         {
             return Of(bytes[..Encoding.UTF8.GetBytes(key, bytes)], value);
@@ -43,7 +43,7 @@ public static class EntryChecksum
     {
         var length = key.Length + 1 + value.Length;
         byte[]? rented = null;
-        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        var buffer = length <= StackLimit ? stackalloc byte[length] : (rented = ArrayPool<byte>.Shared.Rent(length)); // sized: the runtime zeroes it
         try
         {
             key.CopyTo(buffer);

@@ -16,8 +16,8 @@ internal sealed class BatchBuilder(string table, int shard)
 
     public long Bytes => _writer is null ? 0 : _writer.BytesCommitted + _writer.BytesPending;
 
-    /// <summary>Appends one entry; <paramref name="json"/> is one JSON value, without surrounding whitespace.</summary>
-    public void Add(string key, ReadOnlySpan<byte> json)
+    /// <summary>Appends one entry, its key in UTF-8; <paramref name="json"/> is one JSON value, without surrounding whitespace.</summary>
+    public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> json)
     {
         if (_writer is null)
         {
