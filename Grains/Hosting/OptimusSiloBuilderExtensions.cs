@@ -27,7 +27,11 @@ public static class OptimusSiloBuilderExtensions
             options.Configure(configure);
         }
 
-        silo.Services.Configure<SerializationOptions>(o => o.TypeInfoResolvers.Add(OptimusJsonContext.Default));
+        silo.Services.Configure<SerializationOptions>(o =>
+        {
+            o.TypeInfoResolvers.Add(OptimusJsonContext.Default);
+            o.TypeInfoResolvers.Add(GrainStateJsonContext.Default);
+        });
         silo.Services.AddSingleton<ShardFiles>();
         silo.Services.AddSingleton<OptimusMetrics>();
         silo.Services.AddSingleton<ActiveVersionCache>();
