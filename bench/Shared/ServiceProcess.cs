@@ -118,6 +118,27 @@ internal sealed class ServiceProcess : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>The resident bytes of the service's mappings of files whose path starts with <paramref name="directory"/>, from /proc.</summary>
+    public long MappedBytes(string directory)
+    {
+        long total = 0;
+        var inside = false;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-', StringComparison.Ordinal) && !fields[0].EndsWith(':'))
+            {
+                inside = fields.Length >= 6 && fields[5].StartsWith(directory, StringComparison.Ordinal); // a mapping's first line: address range ... path
+            }
+            else if (inside && fields is ["Rss:", var kilobytes, "kB"])
+            {
+                total += long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        return total;
+    }
+
     public TimeSpan CpuTime()
     {
         _process.Refresh();

@@ -18,6 +18,13 @@ internal interface IStore : IAsyncDisposable
     /// <summary>A caller's read of several keys at once; returns how many were found.</summary>
     Task<int> GetManyAsync(int caller, string[] keys);
 
-    /// <summary>Bytes per entry in memory once served, and on disk; null where the system has no such figure.</summary>
-    Task<(double? Memory, double? Disk)> BytesPerEntryAsync(int entries);
+    /// <summary>
+    /// Bytes per entry once served: in the memory that holds the data (what the data structures take), in the process's
+    /// resident memory grown since it started (everything: the data, heaps, code, buffers), and on disk; null where the
+    /// system has no such figure.
+    /// </summary>
+    Task<EntryBytes> BytesPerEntryAsync(int entries);
 }
+
+/// <summary>Bytes per entry: in the data's own memory, in the process's resident memory grown since start, on disk.</summary>
+internal sealed record EntryBytes(double? Data, double? Process, double? Disk);

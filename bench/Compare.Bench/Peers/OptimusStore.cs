@@ -100,15 +100,22 @@ internal sealed class OptimusStore(ServiceProcess service) : IStore
         return response.IsSuccessStatusCode ? 1 : 0;
     }
 
-    public async Task<(double? Memory, double? Disk)> BytesPerEntryAsync(int entries)
+    /// <summary>
+    /// After every key was read once (every segment open): the resident pages of the served version's segments — with
+    /// the half byte per entry of each segment's directory on the heap — then the process's resident growth, and the
+    /// segments' size on disk.
+    /// </summary>
+    public async Task<EntryBytes> BytesPerEntryAsync(int entries)
     {
-        for (var first = 0; first < entries; first += 1000) // every key read once: every segment open and mapped
+        for (var first = 0; first < entries; first += 1000)
         {
             await _client.GetManyAsync(Dataset, "t", [.. Enumerable.Range(first, Math.Min(1000, entries - first)).Select(Data.Key)]);
         }
 
-        var disk = new DirectoryInfo(Path.Combine(service.DataDirectory, "versions", _version!)).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
-        return ((double)(service.ResidentBytes() - _baselineRss) / entries, (double)disk / entries);
+        var versionDirectory = Path.Combine(service.DataDirectory, "versions", _version!);
+        var disk = new DirectoryInfo(versionDirectory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        var data = service.MappedBytes(versionDirectory + Path.DirectorySeparatorChar) + (entries / 2.0);
+        return new(data / entries, (double)(service.ResidentBytes() - _baselineRss) / entries, (double)disk / entries);
     }
 
     public ValueTask DisposeAsync()

@@ -52,11 +52,11 @@ internal sealed class PostgresStore(Optimus.Runtime.Testing.PostgresServer serve
         return found;
     }
 
-    public async Task<(double? Memory, double? Disk)> BytesPerEntryAsync(int entries)
+    public async Task<EntryBytes> BytesPerEntryAsync(int entries)
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var size = new NpgsqlCommand("SELECT pg_total_relation_size('kv')", connection);
-        return (null, (double)(long)(await size.ExecuteScalarAsync())! / entries); // shared buffers are the server's, not per table
+        return new(null, null, (double)(long)(await size.ExecuteScalarAsync())! / entries); // shared buffers are the server's, not per table
     }
 
     /// <summary>Stops the server cleanly, then times its start until a key answers.</summary>

@@ -84,12 +84,14 @@ internal sealed class RedisPeer : IAsyncDisposable
     }
 
     /// <summary><c>used_memory</c> of <c>INFO memory</c>: bytes the data set takes.</summary>
-    public async Task<long> UsedMemoryAsync()
+    /// <summary>What the server's allocator holds for its data (<c>used_memory</c>), and its resident memory (<c>used_memory_rss</c>).</summary>
+    public async Task<(long Used, long Resident)> MemoryAsync()
     {
         await using var connection = await RespConnection.ConnectAsync(Port);
-        var info = System.Text.Encoding.ASCII.GetString((byte[])(await connection.CallAsync("INFO", "memory"))!);
-        var line = info.Split("\r\n").First(l => l.StartsWith("used_memory:", StringComparison.Ordinal));
-        return long.Parse(line["used_memory:".Length..], CultureInfo.InvariantCulture);
+        var info = System.Text.Encoding.ASCII.GetString((byte[])(await connection.CallAsync("INFO", "memory"))!).Split("\r\n");
+        return (Field("used_memory:"), Field("used_memory_rss:"));
+
+        long Field(string name) => long.Parse(info.First(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..], CultureInfo.InvariantCulture);
     }
 
     public async ValueTask DisposeAsync()

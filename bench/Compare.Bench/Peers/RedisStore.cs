@@ -5,6 +5,7 @@ internal sealed class RedisStore(RedisPeer redis, int callers) : IStore
 {
     private const int Pipeline = 10_000;
     private readonly RespConnection?[] _connections = new RespConnection?[callers];
+    private (long Used, long Resident) _baseline;
 
     public string Name => "Redis";
 
@@ -33,10 +34,14 @@ internal sealed class RedisStore(RedisPeer redis, int callers) : IStore
     public async Task<int> GetManyAsync(int caller, string[] keys) =>
         ((List<object?>)(await (await ConnectionAsync(caller)).CallAsync(["MGET", .. keys]))!).Count(v => v is not null);
 
-    public async Task<(double? Memory, double? Disk)> BytesPerEntryAsync(int entries)
+    /// <summary>Notes the server's memory before anything is loaded, so that what the entries took can be told.</summary>
+    public async Task StartMeasuringAsync() => _baseline = await redis.MemoryAsync();
+
+    public async Task<EntryBytes> BytesPerEntryAsync(int entries)
     {
-        var memory = (double)await redis.UsedMemoryAsync() / entries;
-        return (memory, null); // Redis holds its data in memory; a snapshot is written only for the restart test
+        var (used, resident) = await redis.MemoryAsync();
+        // Redis holds its data in memory; a snapshot is written only for the restart test.
+        return new((double)(used - _baseline.Used) / entries, (double)(resident - _baseline.Resident) / entries, null);
     }
 
     /// <summary>Writes a snapshot and stops the server, then times its start until it has loaded the snapshot and a key answers.</summary>
