@@ -34,6 +34,7 @@ public class OptimusException : Exception
     /// <summary>The problem code: see <c>Optimus.Grains.ProblemCodes</c>.</summary>
     public string Code { get; }
 
-    /// <summary>The HTTP status the service answered with; null when no server answered.</summary>
+    /// <summary>The HTTP status the service answered with; null when no server answered, or the answer came through a
+    /// gateway (reads: see <see cref="OptimusClientOptions.ReadThroughGateway"/>), which has no statuses — use <see cref="Code"/>.</summary>
     public HttpStatusCode? Status { get; }
 }

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using Optimus.Grains.Storage;
 using Microsoft.Extensions.Options;
+using Optimus.Grains.Storage;
 using Optimus.Runtime;
 
 namespace Optimus.Grains.Shards;
