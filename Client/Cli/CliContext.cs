@@ -64,7 +64,8 @@ internal sealed class CliContext(IAnsiConsole output, IAnsiConsole error)
     {
         try
         {
-            var options = new OptimusClientOptions();
+            // A command reads a key at most: connecting to a gateway, which pays off over many reads, would cost more.
+            var options = new OptimusClientOptions { ReadThroughGateway = false };
             foreach (var server in parse.GetValue(Server) is { } text ? OptimusClientOptions.ParseServers(text) : OptimusClientOptions.ServersFromEnvironment())
             {
                 options.Servers.Add(server);
