@@ -22,6 +22,8 @@ internal sealed partial class SiloConnections(
     IOptions<ClusterMembershipOptions> membership,
     ILogger<SiloConnections> logger) : IConnectionOwner, IAsyncDisposable
 {
+    private const int LinuxSolSocket = 1;
+    private const int LinuxSoReuseAddr = 2;
     private readonly ConcurrentDictionary<SiloAddress, Connection> _silos = new();
     private readonly ConcurrentDictionary<Guid, Connection> _clients = new();
     private readonly ConcurrentDictionary<Connection, byte> _all = new();
@@ -33,13 +35,32 @@ internal sealed partial class SiloConnections(
 
     public string ClusterId => silo.ClusterId;
 
-    /// <summary>Starts listening on the silo port; incoming messages go to <paramref name="messages"/>.</summary>
+    /// <summary>
+    /// Starts listening on the silo port; incoming messages go to <paramref name="messages"/>. A port another process
+    /// listens on is refused, naming the port.
+    /// </summary>
     public void Start(MessageCenter messages)
     {
         _messages = messages;
-        var listener = new TcpListener(IPAddress.Any, options.Value.SiloPort);
-        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Start(512);
+        var port = options.Value.SiloPort;
+        var listener = new TcpListener(IPAddress.Any, port);
+        if (OperatingSystem.IsLinux())
+        {
+            // SO_REUSEADDR alone, so that a restarted silo binds while its predecessor's connections linger in
+            // TIME_WAIT: Socket's ReuseAddress also sets SO_REUSEPORT there, and two silos then shared one port.
+            listener.Server.SetRawSocketOption(LinuxSolSocket, LinuxSoReuseAddr, BitConverter.GetBytes(1));
+        }
+
+        try
+        {
+            listener.Start(512);
+        }
+        catch (SocketException exception) when (exception.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            throw new InvalidOperationException(
+                $"The silo port {port} is in use by another process: give this silo another one (SiloOptions.SiloPort; the service's --silo-port).", exception);
+        }
+
         _listener = listener;
         _ = AcceptAsync(listener);
     }

@@ -271,4 +271,21 @@ public sealed class ClusterClientTests
             o.ConnectTimeout = TimeSpan.FromSeconds(1);
         }));
     }
+
+    [Fact]
+    public async Task ASecondSilo_OnASiloPortInUse_FailsToStart_NamingThePort()
+    {
+        var port = LoopbackPort.Free();
+        await using var first = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
+            .Configure<SiloOptions>(o => (o.SiloPort, o.AcceptClientsWhenAlone) = (port, true)));
+        await first.StartAsync();
+        await using var second = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
+            .Configure<SiloOptions>(o => (o.SiloPort, o.AcceptClientsWhenAlone) = (port, true)));
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(second.StartAsync);
+
+        Assert.Contains($"The silo port {port} is in use", refused.ToString(), StringComparison.Ordinal);
+        await using var client = await ClusterClient.ConnectAsync(_ => Task.FromResult(first.Silo.Membership), Quick);
+        Assert.Equal(first.Silo.Address.ToString(), await client.GetGrain<ILocalWorkerGrain>("w").WhereAmI()); // the first kept its port to itself
+    }
 }
