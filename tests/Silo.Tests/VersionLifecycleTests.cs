@@ -20,6 +20,20 @@ public sealed class VersionLifecycleTests(SiloFixture fixture) : IClassFixture<S
     }
 
     [Fact]
+    public async Task ASingleKeyRead_SaysItsLength_RatherThanAnsweringInChunks()
+    {
+        var dataset = OptimusApi.NewName();
+        await Api.CreateDatasetAsync(dataset, ["scores", "tags"]);
+        await Api.PublishAsync(await LoadVersionAsync(dataset, "x"));
+
+        using var response = await fixture.Silo.Http.GetAsync(new Uri($"/v1/datasets/{dataset}/tables/scores/entries/user7", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"score\":7,\"v\":\"x\"}".Length, response.Content.Headers.ContentLength);
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+    }
+
+    [Fact]
     public async Task Draft_IsInvisible_PublishShowsBothTablesAtOnce_OlderPublishAndRollbackGoBack_PinnedReadsStay()
     {
         var dataset = OptimusApi.NewName();
