@@ -19,6 +19,10 @@ public sealed class ClusterClientTests
         InitialSilos = silos,
     };
 
+    // A silo without a cluster on the given silo port, taking clients there or not.
+    private static TestCluster Alone(int port, bool acceptClients) => new(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
+        .Configure<SiloOptions>(o => (o.SiloPort, o.AcceptClientsWhenAlone) = (port, acceptClients)));
+
     private static void Quick(ClusterClientOptions options)
     {
         options.GatewayRefreshPeriod = TimeSpan.FromMilliseconds(100);
@@ -252,8 +256,7 @@ public sealed class ClusterClientTests
     public async Task ASiloAlone_TakesClients_OnlyWhenAsked()
     {
         var port = LoopbackPort.Free();
-        await using var alone = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
-            .Configure<SiloOptions>(o => (o.SiloPort, o.AcceptClientsWhenAlone) = (port, true)));
+        await using var alone = Alone(port, acceptClients: true);
         await alone.StartAsync();
         await using (var client = await ClusterClient.ConnectAsync(_ => Task.FromResult(alone.Silo.Membership), Quick))
         {
@@ -262,8 +265,7 @@ public sealed class ClusterClientTests
         }
 
         await alone.StopAsync();
-        await using var closed = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
-            .Configure<SiloOptions>(o => o.SiloPort = port));
+        await using var closed = Alone(port, acceptClients: false);
         await closed.StartAsync();
         await Assert.ThrowsAsync<SiloUnavailableException>(() => ClusterClient.ConnectAsync(_ => Task.FromResult(closed.Silo.Membership), o =>
         {
@@ -276,11 +278,9 @@ public sealed class ClusterClientTests
     public async Task ASecondSilo_OnASiloPortInUse_FailsToStart_NamingThePort()
     {
         var port = LoopbackPort.Free();
-        await using var first = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
-            .Configure<SiloOptions>(o => (o.SiloPort, o.AcceptClientsWhenAlone) = (port, true)));
+        await using var first = Alone(port, acceptClients: true);
         await first.StartAsync();
-        await using var second = new TestCluster(silo => silo.AddGrains(typeof(Silos).Assembly).AddSqliteGrainStorage().UseSqliteReminders()
-            .Configure<SiloOptions>(o => (o.SiloPort, o.AcceptClientsWhenAlone) = (port, true)));
+        await using var second = Alone(port, acceptClients: true);
 
         var refused = await Assert.ThrowsAnyAsync<Exception>(second.StartAsync);
 
