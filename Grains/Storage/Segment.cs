@@ -86,23 +86,13 @@ internal sealed class Segment : IDisposable
     public bool TryFind(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
         var hash = SegmentFormat.KeyHash(key);
-        var bucket = BucketOf(hash);
-        for (long i = _buckets[bucket], end = _buckets[bucket + 1]; i < end; i++)
+        for (var i = FirstWithHash(hash); i >= 0 && i < Count && HashAt(i) == hash; i++)
         {
-            var found = HashAt(i);
-            if (found > hash)
+            RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
+            if (candidate.SequenceEqual(key))
             {
-                break;
-            }
-
-            if (found == hash)
-            {
-                RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
-                if (candidate.SequenceEqual(key))
-                {
-                    value = candidateValue;
-                    return true;
-                }
+                value = candidateValue;
+                return true;
             }
         }
 
@@ -128,20 +118,26 @@ internal sealed class Segment : IDisposable
     /// <summary>Asks for the start of the record with <paramref name="hash"/>, reading the index (best asked for first).</summary>
     public void PrefetchRecord(ulong hash)
     {
+        if (FirstWithHash(hash) is var first and >= 0)
+        {
+            _file.Prefetch(RecordOffsetAt(first));
+        }
+    }
+
+    // The index position of the first entry with this hash (equal hashes sit together, in one bucket), or -1.
+    private long FirstWithHash(ulong hash)
+    {
         var bucket = BucketOf(hash);
         for (long i = _buckets[bucket], end = _buckets[bucket + 1]; i < end; i++)
         {
             var found = HashAt(i);
             if (found >= hash)
             {
-                if (found == hash)
-                {
-                    _file.Prefetch(RecordOffsetAt(i));
-                }
-
-                return;
+                return found == hash ? i : -1;
             }
         }
+
+        return -1;
     }
 
     // The index is sorted by hash, so a bucket — the entries whose hashes share their top bits — is one run of it.
