@@ -65,27 +65,50 @@ public sealed class LoadingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         var dataset = OptimusApi.NewName();
         await Api.CreateDatasetAsync(dataset, ["t", "u"]);
         var version = await Api.CreateVersionAsync(dataset, expectedEntries: 1_000_000); // 16 shards: every request spans them
-        const int Requests = 60;
-        var outcomes = new HttpStatusCode[Requests];
-        var loads = Enumerable.Range(0, Requests).Select(async r =>
+        // Loads start every 3 ms, before, during and after the save, until ten have started after the save answered:
+        // a fixed number of them could all land before a save that a busy machine delays, or all after it.
+        const int MaxRequests = 2000;
+        var outcomes = new HttpStatusCode[MaxRequests];
+        var firstAccepted = new TaskCompletionSource();
+        var saveAnswered = new TaskCompletionSource();
+        var requests = 0;
+        var generating = Task.Run(async () =>
         {
-            await Task.Delay(r * 3);
-            using var response = await Api.PostEntriesAsync(dataset, "t", version, Enumerable.Range(0, 64).Select(i => ($"r{r}-{i}", $"{r}")));
-            outcomes[r] = response.StatusCode;
-        }).ToList();
+            var loads = new List<Task>();
+            for (var afterSave = 0; afterSave < 10 && requests < MaxRequests; requests++)
+            {
+                afterSave += saveAnswered.Task.IsCompleted ? 1 : 0;
+                var r = requests;
+                loads.Add(Task.Run(async () =>
+                {
+                    using var response = await Api.PostEntriesAsync(dataset, "t", version, Enumerable.Range(0, 64).Select(i => ($"r{r}-{i}", $"{r}")));
+                    outcomes[r] = response.StatusCode;
+                    if (response.StatusCode == HttpStatusCode.OK)
+                    {
+                        firstAccepted.TrySetResult();
+                    }
+                }));
+                await Task.Delay(3);
+            }
 
-        await Task.Delay(60);
+            await Task.WhenAll(loads);
+        });
+
+        await firstAccepted.Task.WaitAsync(TimeSpan.FromSeconds(60));
         using (var save = await Api.Http.PostAsync(new Uri($"/v1/versions/{version}/save", UriKind.Relative), null))
         {
             Assert.True(save.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.OK, await save.Content.ReadAsStringAsync());
         }
 
+        saveAnswered.SetResult();
         using (var late = await Api.PostEntriesAsync(dataset, "t", version, [("late", "1")]))
         {
             await OptimusApi.ExpectProblemAsync(late, HttpStatusCode.Conflict, "version-not-writable");
         }
 
-        await Task.WhenAll(loads);
+        await generating;
+        Assert.True(requests < MaxRequests, "ten loads started after the save answered");
+        Array.Resize(ref outcomes, requests);
         var saved = await Api.GetJsonAsync($"/v1/versions/{version}");
         for (var i = 0; i < 600 && saved.GetProperty("status").GetString() == "SAVING"; i++)
         {
@@ -98,7 +121,7 @@ public sealed class LoadingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
         Assert.Contains(HttpStatusCode.OK, outcomes);
         Assert.Contains(HttpStatusCode.Conflict, outcomes);
 
-        for (var r = 0; r < Requests; r++)
+        for (var r = 0; r < outcomes.Length; r++)
         {
             var (body, _, _) = await Api.GetManyAsync(dataset, "t", Enumerable.Range(0, 64).Select(i => $"r{r}-{i}"), version);
             var found = body.GetProperty("found").EnumerateObject().Count();
