@@ -3,7 +3,7 @@
 # needs when it is missing — Debian's redis-server and postgresql — builds in Release, and runs bench/Compare.Bench,
 # which starts both peers on loopback ports in temporary directories and an Optimus silo, and stops them at the end.
 # Arguments go to the benchmark: --entries N (default 1,000,000) or --large (10,000,000), --clients C, --seconds S,
-# --out FILE.json.
+# --reloads K (default 1: how many times the entries are loaded again after the first load), --out FILE.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
