@@ -26,6 +26,14 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>
+    /// Where the silo is started from: the directory <c>OPTIMUS_BENCH_SILO</c> names — a published silo, as
+    /// <c>bench/compare.sh</c> publishes it, the way an operator deploys it — else the build output beside the benchmark.
+    /// </summary>
+    private static string SiloDirectory => Environment.GetEnvironmentVariable("OPTIMUS_BENCH_SILO") is { Length: > 0 } published
+        ? published
+        : AppContext.BaseDirectory;
+
     public static async Task<ServiceProcess> StartAsync(params string[] arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
@@ -64,7 +72,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Optimus.Silo.dll"), "--urls", $"http://127.0.0.1:{port}", "--data", data },
+            ArgumentList = { Path.Combine(SiloDirectory, "Optimus.Silo.dll"), "--urls", $"http://127.0.0.1:{port}", "--data", data },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
