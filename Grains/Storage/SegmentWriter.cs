@@ -13,9 +13,10 @@ internal static class SegmentWriter
 {
     private const int BufferBytes = 1 << 20;
 
-    // How many entries ahead of the one being copied its cache lines in the staging log are asked for. Entries are copied
-    // in index (hash) order, which is random in the log, so every copy missed the cache; asked for in advance, the
-    // misses overlap (a shard of 62,500 entries took 52 ms of CPU to build, 41-46 with this; of 625,000, 486 and 355-396).
+    // How many entries ahead of the one being copied its cache lines in the staging log are asked for. Entries are
+    // copied in index (hash) order, which is random in the log, so every copy missed the cache; asked for in advance,
+    // the misses overlap (a shard of 62,500 entries took 52 ms of CPU to build, 41-46 with this; of 625,000, 486 and
+    // 355-396).
     private const int PrefetchAhead = 16;
     private const int CacheLine = 64;
 
