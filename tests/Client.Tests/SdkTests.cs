@@ -189,4 +189,44 @@ public sealed class SdkTests(ServiceFixture service) : IClassFixture<ServiceFixt
         Assert.Equal((ProblemCodes.Unavailable, (HttpStatusCode?)null), (unreachable.Code, unreachable.Status));
         Assert.Contains("after 2 attempt(s)", unreachable.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AConnectionLostAsItOpens_IsRepeated_WhereThatIsSafe_AndReported_WhereItIsNot()
+    {
+        using var admin = service.NewClient();
+        var dataset = (await admin.CreateDatasetAsync(OptimusApi.NewName(), ["t"])).Name;
+        using var faults = new ConnectionsLostAsTheyOpen(2);
+        using var client = new OptimusClient(new OptimusClientOptions { RetryDelay = TimeSpan.FromMilliseconds(10), Servers = { new Uri(service.Server) } }, handler: faults);
+
+        Assert.Equal(dataset, (await client.GetDatasetAsync(dataset)).Name); // a read: repeated past both losses
+        Assert.Equal(2, faults.Lost);
+
+        faults.LoseNext(1);
+        var unsure = await Assert.ThrowsAsync<OptimusException>(() => client.CreateDatasetAsync(OptimusApi.NewName(), ["t"]));
+        Assert.Equal(ProblemCodes.Unavailable, unsure.Code);
+        Assert.Contains("may or may not have taken effect", unsure.Message, StringComparison.Ordinal);
+    }
+
+    // The handler's requests fail as SocketsHttpHandler's do, unwrapped, when the server dies just as a connection
+    // opens (seen while a silo was killed under reads), as many times as it is told; then they go to the server.
+    private sealed class ConnectionsLostAsTheyOpen(int failures) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private int _left = failures;
+        private int _lost;
+
+        public int Lost => Volatile.Read(ref _lost);
+
+        public void LoseNext(int count) => Volatile.Write(ref _left, count);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Decrement(ref _left) < 0)
+            {
+                return base.SendAsync(request, cancellationToken);
+            }
+
+            Interlocked.Increment(ref _lost);
+            throw new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.NotConnected);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Optimus.Grains;
 
@@ -74,6 +75,14 @@ internal sealed class ApiConnection : IDisposable
             {
                 failure = $"{server} could not be reached: {exception.Message}";
                 sent = exception.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError);
+            }
+            catch (SocketException exception)
+            {
+                // The handler lets this one out unwrapped when the server dies just as a connection opens (reading the
+                // connection's remote end: "Transport endpoint is not connected"). Whether the request left cannot be
+                // told in general, so only what may be repeated is.
+                failure = $"{server} could not be reached: {exception.Message}";
+                sent = true;
             }
 
             if (attempt >= maxAttempts || (sent && repeat != Repeat.Always))
