@@ -71,18 +71,13 @@ internal sealed class ApiConnection : IDisposable
                 failure = $"{server} did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s";
                 sent = true;
             }
-            catch (HttpRequestException exception)
+            catch (Exception exception) when (exception is HttpRequestException or SocketException)
             {
+                // The handler lets a SocketException out unwrapped when the server dies just as a connection opens
+                // (reading the connection's remote end: "Transport endpoint is not connected"). Whether that request
+                // left cannot be told in general, so it counts as sent: only what may be repeated is.
                 failure = $"{server} could not be reached: {exception.Message}";
-                sent = exception.HttpRequestError is not (HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError);
-            }
-            catch (SocketException exception)
-            {
-                // The handler lets this one out unwrapped when the server dies just as a connection opens (reading the
-                // connection's remote end: "Transport endpoint is not connected"). Whether the request left cannot be
-                // told in general, so only what may be repeated is.
-                failure = $"{server} could not be reached: {exception.Message}";
-                sent = true;
+                sent = exception is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
             }
 
             if (attempt >= maxAttempts || (sent && repeat != Repeat.Always))
