@@ -3,7 +3,8 @@
 # needs when it is missing — Debian's redis-server and postgresql — builds in Release, and runs bench/Compare.Bench,
 # which starts both peers on loopback ports in temporary directories and an Optimus silo, and stops them at the end.
 # Arguments go to the benchmark: --entries N (default 1,000,000) or --large (10,000,000), --clients C, --seconds S,
-# --reloads K (default 1: how many times the entries are loaded again after the first load), --out FILE.json.
+# --reloads K (default 1: how many times the entries are loaded again after the first load), --rounds R (default 3:
+# rounds of every read workload, each reader once per round; the figures are the medians), --out FILE.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Optimus.Bench;
+using Optimus.Compare.Bench;
 using Optimus.Compare.Bench.Peers;
 using Optimus.Runtime.Testing;
 using static Optimus.Bench.BenchLoad;
@@ -10,7 +11,7 @@ using static Optimus.Bench.BenchLoad;
 // Optimus side by side with Redis and PostgreSQL on this machine, in one run (issue 6): the peers are started here
 // (Debian's redis-server and postgresql, on loopback ports in temporary directories), the same entries are loaded into
 // each, and the same load generator reads them. Prints a markdown table of figures and ratios; --out writes JSON.
-// Usage: dotnet run -c Release --project bench/Compare.Bench [-- --entries 1000000 --clients 64 --seconds 10 --reloads 1 --out compare.json]
+// Usage: dotnet run -c Release --project bench/Compare.Bench [-- --entries 1000000 --clients 64 --seconds 10 --reloads 1 --rounds 3 --out compare.json]
 if (args is ["--serve-dictionary", var servePort, var serveEntries])
 {
     await BareEndpoint.ServeAsync(int.Parse(servePort, CultureInfo.InvariantCulture), int.Parse(serveEntries, CultureInfo.InvariantCulture));
@@ -22,9 +23,10 @@ var clients = Argument(args, "--clients", 64);
 var seconds = Argument(args, "--seconds", 10);
 var output = ArgumentText(args, "--out");
 var reloads = Argument(args, "--reloads", 1);
-if (reloads < 1)
+var rounds = Argument(args, "--rounds", 3);
+if (reloads < 1 || rounds < 1)
 {
-    Console.Error.WriteLine($"--reloads must be at least 1; it is {reloads}.");
+    Console.Error.WriteLine($"--reloads and --rounds must be at least 1; they are {reloads} and {rounds}.");
     Environment.ExitCode = 1;
     return;
 }
@@ -64,39 +66,46 @@ for (var pass = 0; pass <= reloads; pass++)
     }
 }
 
-// Single-key reads of random keys at C concurrent callers.
-var singles = new Dictionary<string, (double Rps, double P50, double P99, double Cpu)>();
-foreach (var store in stores)
-{
-    var (rps, _, p50, p99, cpu) = await CallerLoad.RunAsync(clients, duration, (caller, random) => store.GetAsync(caller, Data.Key(random.Next(entries))));
-    singles[store.Name] = (rps, p50, p99, cpu);
-}
-
-var (restRps, _, restP50, restP99, restCpu) = await CallerLoad.RunAsync(clients, duration, (_, random) => optimus.RestGetAsync(Data.Key(random.Next(entries))));
-singles["Optimus REST"] = (restRps, restP50, restP99, restCpu);
+// Single-key reads of random keys at C concurrent callers, and 100-key reads (Optimus GetMany, Redis MGET, PostgreSQL
+// = ANY($1)): in rounds, every reader once per round (see ReadRounds), the figures the medians of the rounds.
+ReadRounds singles;
 await using (var bare = await BareEndpoint.StartAsync(entries))
 {
-    var (bareRps, _, bareP50, bareP99, bareCpu) = await CallerLoad.RunAsync(clients, duration, (_, random) => bare.GetAsync(Data.Key(random.Next(entries))));
-    singles["bare ASP.NET Core"] = (bareRps, bareP50, bareP99, bareCpu);
+    singles = await ReadRounds.RunAsync("single-key reads", rounds, clients, duration, [
+        .. stores.Select(store => (store.Name, Reader((caller, random) => store.GetAsync(caller, Data.Key(random.Next(entries)))))),
+        ("Optimus REST", Reader((_, random) => optimus.RestGetAsync(Data.Key(random.Next(entries))))),
+        ("bare ASP.NET Core", Reader((_, random) => bare.GetAsync(Data.Key(random.Next(entries))))),
+    ]);
 }
 
-rows.Add(new Row($"single-key reads/s, {clients} callers", singles.ToDictionary(s => s.Key, s => s.Value.Rps), HigherIsBetter: true));
-rows.Add(new Row("single-key p50 ms", singles.ToDictionary(s => s.Key, s => s.Value.P50), HigherIsBetter: false));
-rows.Add(new Row("single-key p99 ms", singles.ToDictionary(s => s.Key, s => s.Value.P99), HigherIsBetter: false));
-rows.Add(new Row("load generator CPU share of one core (single-key)", singles.ToDictionary(s => s.Key, s => s.Value.Cpu), HigherIsBetter: false));
+var many = await ReadRounds.RunAsync("100-key reads", rounds, clients, duration, [
+    .. stores.Select(store => (store.Name, Reader((caller, random) => store.GetManyAsync(caller, [.. Enumerable.Range(0, 100).Select(_ => Data.Key(random.Next(entries)))])))),
+]);
 
-// 100-key reads: Optimus GetMany, Redis MGET, PostgreSQL = ANY($1).
-var many = new Dictionary<string, (double KeysPerSecond, double P99, double Cpu)>();
-foreach (var store in stores)
+var perRound = rounds == 1 ? "" : $", median of {rounds} rounds";
+rows.Add(new Row($"single-key reads/s, {clients} callers{perRound}", singles.Median(r => r.Rps), HigherIsBetter: true));
+if (rounds > 1)
 {
-    var (_, keys, _, p99, cpu) = await CallerLoad.RunAsync(clients, duration, (caller, random) =>
-        store.GetManyAsync(caller, [.. Enumerable.Range(0, 100).Select(_ => Data.Key(random.Next(entries)))]));
-    many[store.Name] = (keys, p99, cpu);
+    rows.Add(new Row("single-key reads/s, the lowest round", singles.Extreme(r => r.Rps, highest: false), HigherIsBetter: true));
+    rows.Add(new Row("single-key reads/s, the highest round", singles.Extreme(r => r.Rps, highest: true), HigherIsBetter: true));
 }
 
-rows.Add(new Row($"100-key reads, keys/s, {clients} callers", many.ToDictionary(m => m.Key, m => m.Value.KeysPerSecond), HigherIsBetter: true));
-rows.Add(new Row("100-key p99 ms", many.ToDictionary(m => m.Key, m => m.Value.P99), HigherIsBetter: false));
-rows.Add(new Row("load generator CPU share of one core (100-key)", many.ToDictionary(m => m.Key, m => m.Value.Cpu), HigherIsBetter: false));
+rows.Add(new Row("single-key p50 ms", singles.Median(r => r.P50), HigherIsBetter: false));
+rows.Add(new Row("single-key p99 ms", singles.Median(r => r.P99), HigherIsBetter: false));
+rows.Add(new Row("load generator CPU share of one core (single-key)", singles.Median(r => r.Cpu), HigherIsBetter: false));
+var (restToBare, restToBareByRound) = singles.PairedRatio("Optimus REST", "bare ASP.NET Core", r => r.Rps);
+rows.Add(new Row(string.Create(CultureInfo.InvariantCulture,
+    $"single-key reads/s over REST / a bare ASP.NET Core endpoint's, median of the rounds' ratios ({string.Join(", ", restToBareByRound.Select(r => r.ToString("N2", CultureInfo.InvariantCulture)))})"),
+    new() { ["Optimus"] = restToBare }, HigherIsBetter: true));
+rows.Add(new Row($"100-key reads, keys/s, {clients} callers{perRound}", many.Median(r => r.ItemsPerSecond), HigherIsBetter: true));
+if (rounds > 1)
+{
+    rows.Add(new Row("100-key reads, keys/s, the lowest round", many.Extreme(r => r.ItemsPerSecond, highest: false), HigherIsBetter: true));
+    rows.Add(new Row("100-key reads, keys/s, the highest round", many.Extreme(r => r.ItemsPerSecond, highest: true), HigherIsBetter: true));
+}
+
+rows.Add(new Row("100-key p99 ms", many.Median(r => r.P99), HigherIsBetter: false));
+rows.Add(new Row("load generator CPU share of one core (100-key)", many.Median(r => r.Cpu), HigherIsBetter: false));
 
 // Bytes per entry (raw entry: 13-byte key + 100-byte value).
 var data = new Dictionary<string, double>();
@@ -140,10 +149,14 @@ if (output is not null)
     await File.WriteAllTextAsync(output, JsonSerializer.Serialize(new
     {
         machine = new { cores = Environment.ProcessorCount, memoryBytes = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes },
-        parameters = new { entries, clients, seconds, reloads },
+        parameters = new { entries, clients, seconds, reloads, rounds },
         rows = rows.Select(r => new { r.Figure, values = r.Values, ratios = r.Ratios() }),
+        readRounds = new { singleKey = singles.All, hundredKeys = many.All },
     }, new JsonSerializerOptions { WriteIndented = true }));
 }
+
+// Names a lambda's type, so that readers of several kinds sit in one list.
+static Func<int, Random, Task<int>> Reader(Func<int, Random, Task<int>> call) => call;
 
 static void Print(List<Row> rows, int entries)
 {
