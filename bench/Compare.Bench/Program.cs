@@ -82,14 +82,7 @@ var many = await ReadRounds.RunAsync("100-key reads", rounds, clients, duration,
     .. stores.Select(store => (store.Name, Reader((caller, random) => store.GetManyAsync(caller, [.. Enumerable.Range(0, 100).Select(_ => Data.Key(random.Next(entries)))])))),
 ]);
 
-var perRound = rounds == 1 ? "" : $", median of {rounds} rounds";
-rows.Add(new Row($"single-key reads/s, {clients} callers{perRound}", singles.Median(r => r.Rps), HigherIsBetter: true));
-if (rounds > 1)
-{
-    rows.Add(new Row("single-key reads/s, the lowest round", singles.Extreme(r => r.Rps, highest: false), HigherIsBetter: true));
-    rows.Add(new Row("single-key reads/s, the highest round", singles.Extreme(r => r.Rps, highest: true), HigherIsBetter: true));
-}
-
+rows.AddRange(singles.RateRows($"single-key reads/s, {clients} callers", r => r.Rps));
 rows.Add(new Row("single-key p50 ms", singles.Median(r => r.P50), HigherIsBetter: false));
 rows.Add(new Row("single-key p99 ms", singles.Median(r => r.P99), HigherIsBetter: false));
 rows.Add(new Row("load generator CPU share of one core (single-key)", singles.Median(r => r.Cpu), HigherIsBetter: false));
@@ -97,13 +90,7 @@ var (restToBare, restToBareByRound) = singles.PairedRatio("Optimus REST", "bare 
 rows.Add(new Row(string.Create(CultureInfo.InvariantCulture,
     $"single-key reads/s over REST / a bare ASP.NET Core endpoint's, median of the rounds' ratios ({string.Join(", ", restToBareByRound.Select(r => r.ToString("N2", CultureInfo.InvariantCulture)))})"),
     new() { ["Optimus"] = restToBare }, HigherIsBetter: true));
-rows.Add(new Row($"100-key reads, keys/s, {clients} callers{perRound}", many.Median(r => r.ItemsPerSecond), HigherIsBetter: true));
-if (rounds > 1)
-{
-    rows.Add(new Row("100-key reads, keys/s, the lowest round", many.Extreme(r => r.ItemsPerSecond, highest: false), HigherIsBetter: true));
-    rows.Add(new Row("100-key reads, keys/s, the highest round", many.Extreme(r => r.ItemsPerSecond, highest: true), HigherIsBetter: true));
-}
-
+rows.AddRange(many.RateRows($"100-key reads, keys/s, {clients} callers", r => r.ItemsPerSecond));
 rows.Add(new Row("100-key p99 ms", many.Median(r => r.P99), HigherIsBetter: false));
 rows.Add(new Row("load generator CPU share of one core (100-key)", many.Median(r => r.Cpu), HigherIsBetter: false));
 

@@ -46,9 +46,20 @@ internal sealed class ReadRounds
     public Dictionary<string, double> Median(Func<ReadRound, double> figure) =>
         _rounds.ToDictionary(r => r.Key, r => MedianOf(r.Value.Select(figure)));
 
-    /// <summary>Every reader's lowest, or highest, of one figure over its rounds.</summary>
-    public Dictionary<string, double> Extreme(Func<ReadRound, double> figure, bool highest) =>
-        _rounds.ToDictionary(r => r.Key, r => highest ? r.Value.Max(figure) : r.Value.Min(figure));
+    /// <summary>A rate's rows: every reader's median over the rounds, and with several rounds the lowest and the highest.</summary>
+    public IEnumerable<Row> RateRows(string figure, Func<ReadRound, double> rate)
+    {
+        var rounds = _rounds.Values.First().Count;
+        if (rounds == 1)
+        {
+            yield return new Row(figure, Median(rate), HigherIsBetter: true);
+            yield break;
+        }
+
+        yield return new Row($"{figure}, median of {rounds} rounds", Median(rate), HigherIsBetter: true);
+        yield return new Row($"{figure}, the lowest round", _rounds.ToDictionary(r => r.Key, r => r.Value.Min(rate)), HigherIsBetter: true);
+        yield return new Row($"{figure}, the highest round", _rounds.ToDictionary(r => r.Key, r => r.Value.Max(rate)), HigherIsBetter: true);
+    }
 
     /// <summary>The ratio of two readers' figure in each round, and the median of those ratios.</summary>
     public (double Median, double[] ByRound) PairedRatio(string reader, string yardstick, Func<ReadRound, double> figure)
