@@ -44,7 +44,7 @@ internal sealed class ReadRounds
 
     /// <summary>Every reader's median of one figure over its rounds.</summary>
     public Dictionary<string, double> Median(Func<ReadRound, double> figure) =>
-        _rounds.ToDictionary(r => r.Key, r => MedianOf(r.Value.Select(figure)));
+        _rounds.ToDictionary(r => r.Key, r => BenchLoad.Median(r.Value.Select(figure)));
 
     /// <summary>A rate's rows: every reader's median over the rounds, and with several rounds the lowest and the highest.</summary>
     public IEnumerable<Row> RateRows(string figure, Func<ReadRound, double> rate)
@@ -65,17 +65,11 @@ internal sealed class ReadRounds
     public (double Median, double[] ByRound) PairedRatio(string reader, string yardstick, Func<ReadRound, double> figure)
     {
         var ratios = _rounds[reader].Zip(_rounds[yardstick], (a, b) => figure(a) / figure(b)).ToArray();
-        return (MedianOf(ratios), ratios);
+        return (BenchLoad.Median(ratios), ratios);
     }
 
     /// <summary>Every round's figures, for the JSON report.</summary>
     public IReadOnlyDictionary<string, List<ReadRound>> All => _rounds;
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }
 
 /// <summary>One reader's round: requests/s, items/s, p50 and p99 in ms, and the load generator's CPU share of one core.</summary>

@@ -88,6 +88,4 @@ async Task<(double Publish, double Rollback)> PublishAndRollbackAsync(string dat
     return (Median(publishes), Median(rollbacks));
 }
 
-static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
 static long DirectorySize(string directory) => new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);

@@ -99,6 +99,13 @@ internal static class BenchLoad
         return (rps, p50, p99, cpu);
     }
 
+    /// <summary>The middle value; of an even count, the mean of the two middle ones.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     public static int Argument(string[] args, string name, int fallback) =>
         ArgumentText(args, name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
 

@@ -73,9 +73,7 @@ internal sealed class OptimusStore(ServiceProcess service) : IStore
             }
         }
 
-        return datasets.ToDictionary(d => d.Dataset, d => (Median(publishes[d.Dataset]), Median(rollbacks[d.Dataset])));
-
-        static double Median(List<double> times) => times.Order().ElementAt(times.Count / 2);
+        return datasets.ToDictionary(d => d.Dataset, d => (BenchLoad.Median(publishes[d.Dataset]), BenchLoad.Median(rollbacks[d.Dataset])));
     }
 
     /// <summary>Stops the silo gracefully, then times its start over the same data until a key answers.</summary>
