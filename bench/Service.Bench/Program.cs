@@ -32,11 +32,11 @@ var large = new[] { await LoadVersionAsync("large", entries, measure: true), awa
 var versionBytes = DirectorySize(Path.Combine(service.DataDirectory, "versions", large[0]));
 figures["disk bytes per entry"] = (double)versionBytes / entries;
 
-foreach (var (name, versions) in new[] { ("10,000", small), ($"{entries:N0}", large) })
+foreach (var (dataset, size, versions) in new[] { ("small", 10_000, small), ("large", entries, large) })
 {
-    var (publish, rollback) = await PublishAndRollbackAsync(name == "10,000" ? "small" : "large", versions);
-    figures[$"publish p50 ms at {name} entries"] = publish;
-    figures[$"rollback p50 ms at {name} entries"] = rollback;
+    var (publish, rollback) = await PublishAndRollbackAsync(dataset, versions);
+    figures[$"publish p50 ms at {size:N0} entries ({dataset})"] = publish;
+    figures[$"rollback p50 ms at {size:N0} entries ({dataset})"] = rollback;
 }
 
 // Serve the large dataset's active version: touch every key once, then measure memory and GET throughput.
