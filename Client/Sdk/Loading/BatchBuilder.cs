@@ -1,50 +1,113 @@
 using System.Buffers;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
 
 namespace Optimus.Client.Loading;
 
-/// <summary>Writes the entries of one table's shard into a batch body, <c>[{"key":..,"value":..}, ...]</c>, until it is full.</summary>
-#pragma warning disable CA1001 // a JSON writer over an in-memory buffer holds nothing that needs disposing; Take disposes it anyway
+/// <summary>
+/// Writes the entries of one table's shard into a batch body, <c>[{"key":..,"value":..}, ...]</c>, until it is full.
+/// The framing is written here, not by a JSON writer: it is the same few bytes around every entry, and the key is the
+/// only text that may need escaping. The body is an array rented from the shared pool, sized from the largest body
+/// so far, so that a load does not allocate (and collect) a large array and its doublings for every batch;
+/// <see cref="Batch.Release"/> gives it back once the service has acknowledged the batch.
+/// </summary>
 internal sealed class BatchBuilder(string table, int shard)
-#pragma warning restore CA1001
 {
-    private ArrayBufferWriter<byte>? _buffer;
-    private Utf8JsonWriter? _writer;
+    private const int FirstBodyBytes = 64 * 1024;
+    private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
+    private byte[]? _body;
+    private int _length;
     private int _sequence;
+    private int _largest = FirstBodyBytes;
 
     public int Count { get; private set; }
 
-    public long Bytes => _writer is null ? 0 : _writer.BytesCommitted + _writer.BytesPending;
+    public long Bytes => _length;
 
     /// <summary>Appends one entry, its key in UTF-8; <paramref name="json"/> is one JSON value, without surrounding whitespace.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per entry: see Loader.Add
     public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> json)
     {
-        if (_writer is null)
+        // The worst case: every key byte escaped as \u00XX, the value as it is, the framing.
+        var body = Reserve((key.Length * 6) + json.Length + 20);
+        body[_length++] = Count == 0 ? (byte)'[' : (byte)',';
+        Append(body, "{\"key\":\""u8);
+        foreach (var b in key)
         {
-            _buffer = new ArrayBufferWriter<byte>(64 * 1024);
-            _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-            _writer.WriteStartArray();
+            if (b is < 0x20 or (byte)'"' or (byte)'\\')
+            {
+                Escape(body, b);
+            }
+            else
+            {
+                body[_length++] = b;
+            }
         }
 
-        _writer.WriteStartObject();
-        _writer.WriteString("key"u8, key);
-        _writer.WritePropertyName("value"u8);
-        _writer.WriteRawValue(json, skipInputValidation: true); // exactly these bytes: the checksum covers them
-        _writer.WriteEndObject();
+        Append(body, "\",\"value\":"u8);
+        Append(body, json); // exactly these bytes: the checksum covers them
+        body[_length++] = (byte)'}';
         Count++;
     }
 
     /// <summary>The batch so far, numbered <paramref name="number"/>; the builder starts afresh.</summary>
     public Batch Take(int number)
     {
-        var writer = _writer!;
-        writer.WriteEndArray();
-        writer.Flush();
-        var batch = new Batch(table, shard, _sequence++, number, Count, _buffer!.WrittenMemory);
-        writer.Dispose();
-        _writer = null;
-        _buffer = null;
+        var body = Reserve(1);
+        body[_length++] = (byte)']';
+        _largest = Math.Max(_largest, _length);
+        var batch = new Batch(table, shard, _sequence++, number, Count, body, _length);
+        _body = null;
+        _length = 0;
         Count = 0;
         return batch;
+    }
+
+    private byte[] Reserve(int bytes)
+    {
+        if (_body is null)
+        {
+            _body = ArrayPool<byte>.Shared.Rent(Math.Max(_largest, bytes));
+        }
+        else if (_body.Length - _length < bytes)
+        {
+            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_body.Length * 2, _length + bytes));
+            _body.AsSpan(0, _length).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(_body);
+            _body = grown;
+        }
+
+        return _body;
+    }
+
+    private void Append(byte[] body, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(body.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    // What JSON requires escaped in a string: the quote, the backslash and the control characters.
+    private void Escape(byte[] body, byte b)
+    {
+        body[_length++] = (byte)'\\';
+        switch (b)
+        {
+            case (byte)'"' or (byte)'\\':
+                body[_length++] = b;
+                break;
+            case (byte)'\n':
+                body[_length++] = (byte)'n';
+                break;
+            case (byte)'\r':
+                body[_length++] = (byte)'r';
+                break;
+            case (byte)'\t':
+                body[_length++] = (byte)'t';
+                break;
+            default:
+                Append(body, "u00"u8);
+                body[_length++] = Hex[b >> 4];
+                body[_length++] = Hex[b & 0xF];
+                break;
+        }
     }
 }

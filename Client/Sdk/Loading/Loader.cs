@@ -34,8 +34,7 @@ internal sealed class Loader
     private readonly IProgress<LoadProgress>? _progress;
     private readonly TimeProvider _time;
     private readonly long _started;
-    private readonly Dictionary<string, TableTally> _tallies;
-    private readonly Dictionary<(string Table, int Shard), BatchBuilder> _builders = [];
+    private readonly Dictionary<string, LoadTable> _tables;
     private readonly Channel<Batch>[] _queues;
     private long _buffered;
     private long _read;
@@ -55,7 +54,7 @@ internal sealed class Loader
         _progress = progress;
         _time = time;
         _started = time.GetTimestamp();
-        _tallies = layout.Tables.ToDictionary(t => t, _ => new TableTally(options.KeysAreUnique), StringComparer.Ordinal);
+        _tables = layout.Tables.ToDictionary(t => t, t => new LoadTable(new TableTally(options.KeysAreUnique), layout.Shards), StringComparer.Ordinal);
         _queues = [.. Enumerable.Range(0, options.Parallelism).Select(_ =>
             Channel.CreateBounded<Batch>(new BoundedChannelOptions(QueuedPerSender) { SingleWriter = true, SingleReader = true }))];
     }
@@ -93,7 +92,7 @@ internal sealed class Loader
         Report();
         return new LoadSummary(
             _layout.Id,
-            _tallies.Where(t => t.Value.Seen).ToImmutableDictionary(t => t.Key, t => t.Value.Stats(), StringComparer.Ordinal),
+            _tables.Where(t => t.Value.Tally.Seen).ToImmutableDictionary(t => t.Key, t => t.Value.Tally.Stats(), StringComparer.Ordinal),
             _read,
             _new,
             _bytes,
@@ -118,11 +117,11 @@ internal sealed class Loader
             }
             else if (_buffered > _options.MaxBufferedBytes)
             {
-                await FlushAsync(_builders.Values.MaxBy(b => b.Bytes)!, cancellationToken);
+                await FlushAsync(Builders().MaxBy(b => b.Bytes)!, cancellationToken);
             }
         }
 
-        foreach (var builder in _builders.Values)
+        foreach (var builder in Builders())
         {
             if (builder.Count > 0)
             {
@@ -138,7 +137,7 @@ internal sealed class Loader
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private BatchBuilder Add(in TableEntry entry, out bool added)
     {
-        if (!_tallies.TryGetValue(entry.Table, out var tally))
+        if (!_tables.TryGetValue(entry.Table, out var table))
         {
             throw new ArgumentException(
                 $"Dataset '{_layout.Dataset}' has no table '{entry.Table}'; its tables are {string.Join(", ", _layout.Tables)}.", nameof(entry));
@@ -150,10 +149,7 @@ internal sealed class Loader
         Encoding.UTF8.GetBytes(entry.Key, key);
         var keyHash = StableHash.Hash64(key);
         var shard = VersionLayout.ShardOf(keyHash, _layout.Shards);
-        if (!_builders.TryGetValue((entry.Table, shard), out var builder))
-        {
-            _builders[(entry.Table, shard)] = builder = new BatchBuilder(entry.Table, shard);
-        }
+        var builder = table.Builders[shard] ??= new BatchBuilder(entry.Table, shard);
 
         // The worst case of the entry's JSON: every key byte escaped (6 bytes), the value as it is, the framing.
         if (builder.Count > 0 && builder.Bytes + (key.Length * 6) + json.Length + 32 > _options.MaxBatchBytes)
@@ -162,7 +158,7 @@ internal sealed class Loader
             return builder;
         }
 
-        tally.Add(keyHash, EntryChecksum.Of(key, json.Span));
+        table.Tally.Add(keyHash, EntryChecksum.Of(key, json.Span));
         var before = builder.Bytes;
         builder.Add(key, json.Span);
         _buffered += builder.Bytes - before;
@@ -180,6 +176,7 @@ internal sealed class Loader
         await _queues[sender].Writer.WriteAsync(batch, cancellationToken);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per entry: see Add
     private ReadOnlyMemory<byte> Check(in TableEntry entry, int keyBytes)
     {
         if (keyBytes is 0 or > Names.MaxKeyBytes)
@@ -211,6 +208,8 @@ internal sealed class Loader
                 {
                     await SendAsync(batch, stop.Token);
                 }
+
+                batch.Release();
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -241,6 +240,8 @@ internal sealed class Loader
         Report();
     }
 
+    private IEnumerable<BatchBuilder> Builders() => _tables.Values.SelectMany(t => t.Builders).OfType<BatchBuilder>();
+
     private void Report() => _progress?.Report(new LoadProgress(
         Interlocked.Read(ref _read), Interlocked.Read(ref _acknowledged), Interlocked.Read(ref _bytes), Volatile.Read(ref _batchesAcknowledged), _time.GetElapsedTime(_started)));
 
@@ -248,5 +249,11 @@ internal sealed class Loader
     {
         Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(exception), null);
         stop.Cancel();
+    }
+
+    // A table of the version: what the load has tallied of it, and the batch being filled for each of its shards.
+    private sealed record LoadTable(TableTally Tally, int Shards)
+    {
+        public BatchBuilder?[] Builders { get; } = new BatchBuilder?[Shards];
     }
 }
