@@ -27,9 +27,9 @@ public static class JsonText
     public static bool IsValue(ReadOnlySpan<byte> utf8)
     {
         var text = Trim(utf8);
-        if (text.IsEmpty)
+        if (text.IsEmpty || !CanStartValue(text[0]))
         {
-            return false;
+            return false; // plain text, as a TSV's values often are: refused without the reader's exception
         }
 
         try
@@ -42,4 +42,7 @@ public static class JsonText
             return false;
         }
     }
+
+    private static bool CanStartValue(byte first) =>
+        first is (byte)'{' or (byte)'[' or (byte)'"' or (byte)'-' or (>= (byte)'0' and <= (byte)'9') or (byte)'t' or (byte)'f' or (byte)'n';
 }
