@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Optimus.Client.Loading;
@@ -12,7 +13,7 @@ public sealed class BatchBuilderTests
     public void KeysComeBackAsTheyWere_AndValuesAreTheBytesGiven_WhateverTheyHold()
     {
         string[] keys = ["plain", "a\"quote", "back\\slash", "tab\there", "line\nbreak", "\u0001\u001f", "café", "🙂", "</script>&'+"];
-        var builder = new BatchBuilder("t", 3);
+        var builder = new BatchBuilder("t", 3, ArrayPool<byte>.Create());
         for (var i = 0; i < keys.Length; i++)
         {
             builder.Add(Encoding.UTF8.GetBytes(keys[i]), Encoding.UTF8.GetBytes(i % 2 == 0 ? $"{{ \"i\" : {i} }}" : $"\"v{i}\""));
@@ -32,7 +33,7 @@ public sealed class BatchBuilderTests
     [Fact]
     public void ABodyOutgrowingItsArray_KeepsEveryEntry_AndTheNextBatchStartsAfresh_WithItsOwnId()
     {
-        var builder = new BatchBuilder("t", 0);
+        var builder = new BatchBuilder("t", 0, ArrayPool<byte>.Create());
         var value = Encoding.UTF8.GetBytes($"\"{new string('x', 10_000)}\"");
         for (var i = 0; i < 50; i++) // half a megabyte: the first array (64 KiB) is outgrown several times
         {

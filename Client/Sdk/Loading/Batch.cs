@@ -6,11 +6,11 @@ namespace Optimus.Client.Loading;
 /// One request's worth of entries of one shard of one table, as the JSON body to send. Its id is its place among its
 /// shard's batches and a hash of its content, so a batch sent again — by a retry, or by a load resumed over the same
 /// input with the same options — is counted once, while an equal batch later in the input is not mistaken for it.
-/// The body lives in an array rented from the shared pool (<see cref="BatchBuilder"/>), given back by
+/// The body lives in an array rented from the load's pool (<see cref="BatchBuilder"/>), given back by
 /// <see cref="Release"/> once the service has acknowledged the batch; a batch never acknowledged leaves its array to
 /// the collector, since a request that failed may still be reading it.
 /// </summary>
-internal sealed class Batch(string table, int shard, int sequence, int number, int count, byte[] buffer, int length)
+internal sealed class Batch(string table, int shard, int sequence, int number, int count, ArrayPool<byte> pool, byte[] buffer, int length)
 {
     private byte[]? _buffer = buffer;
 
@@ -32,7 +32,7 @@ internal sealed class Batch(string table, int shard, int sequence, int number, i
     {
         if (Interlocked.Exchange(ref _buffer, null) is { } released)
         {
-            ArrayPool<byte>.Shared.Return(released);
+            pool.Return(released);
         }
     }
 }

@@ -6,11 +6,11 @@ namespace Optimus.Client.Loading;
 /// <summary>
 /// Writes the entries of one table's shard into a batch body, <c>[{"key":..,"value":..}, ...]</c>, until it is full.
 /// The framing is written here, not by a JSON writer: it is the same few bytes around every entry, and the key is the
-/// only text that may need escaping. The body is an array rented from the shared pool, sized from the largest body
+/// only text that may need escaping. The body is an array rented from the load's pool, sized from the largest body
 /// so far, so that a load does not allocate (and collect) a large array and its doublings for every batch;
 /// <see cref="Batch.Release"/> gives it back once the service has acknowledged the batch.
 /// </summary>
-internal sealed class BatchBuilder(string table, int shard)
+internal sealed class BatchBuilder(string table, int shard, ArrayPool<byte> bodies)
 {
     private const int FirstBodyBytes = 64 * 1024;
     private static readonly byte[] Hex = "0123456789abcdef"u8.ToArray();
@@ -55,7 +55,7 @@ internal sealed class BatchBuilder(string table, int shard)
         var body = Reserve(1);
         body[_length++] = (byte)']';
         _largest = Math.Max(_largest, _length);
-        var batch = new Batch(table, shard, _sequence++, number, Count, body, _length);
+        var batch = new Batch(table, shard, _sequence++, number, Count, bodies, body, _length);
         _body = null;
         _length = 0;
         Count = 0;
@@ -66,13 +66,13 @@ internal sealed class BatchBuilder(string table, int shard)
     {
         if (_body is null)
         {
-            _body = ArrayPool<byte>.Shared.Rent(Math.Max(_largest, bytes));
+            _body = bodies.Rent(Math.Max(_largest, bytes));
         }
         else if (_body.Length - _length < bytes)
         {
-            var grown = ArrayPool<byte>.Shared.Rent(Math.Max(_body.Length * 2, _length + bytes));
+            var grown = bodies.Rent(Math.Max(_body.Length * 2, _length + bytes));
             _body.AsSpan(0, _length).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(_body);
+            bodies.Return(_body);
             _body = grown;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Immutable;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -35,6 +36,7 @@ internal sealed class Loader
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly Dictionary<string, LoadTable> _tables;
+    private readonly ArrayPool<byte> _bodies;
     private readonly Channel<Batch>[] _queues;
     private long _buffered;
     private long _read;
@@ -55,6 +57,13 @@ internal sealed class Loader
         _time = time;
         _started = time.GetTimestamp();
         _tables = layout.Tables.ToDictionary(t => t, t => new LoadTable(new TableTally(options.KeysAreUnique), layout.Shards), StringComparer.Ordinal);
+
+        // The batch bodies' arrays, reused from batch to batch and dropped with the load: enough of each size for every
+        // shard's batch being filled and every batch queued or in flight. A body is at most one entry past
+        // MaxBatchBytes, and a body that outgrows its array takes one twice as large.
+        _bodies = ArrayPool<byte>.Create(
+            maxArrayLength: 4 * options.MaxBatchBytes,
+            maxArraysPerBucket: (layout.Tables.Length * layout.Shards) + (options.Parallelism * (QueuedPerSender + 1)));
         _queues = [.. Enumerable.Range(0, options.Parallelism).Select(_ =>
             Channel.CreateBounded<Batch>(new BoundedChannelOptions(QueuedPerSender) { SingleWriter = true, SingleReader = true }))];
     }
@@ -149,7 +158,7 @@ internal sealed class Loader
         Encoding.UTF8.GetBytes(entry.Key, key);
         var keyHash = StableHash.Hash64(key);
         var shard = VersionLayout.ShardOf(keyHash, _layout.Shards);
-        var builder = table.Builders[shard] ??= new BatchBuilder(entry.Table, shard);
+        var builder = table.Builders[shard] ??= new BatchBuilder(entry.Table, shard, _bodies);
 
         // The worst case of the entry's JSON: every key byte escaped (6 bytes), the value as it is, the framing.
         if (builder.Count > 0 && builder.Bytes + (key.Length * 6) + json.Length + 32 > _options.MaxBatchBytes)
