@@ -23,12 +23,17 @@ internal sealed class BatchBuilder(string table, int shard, ArrayPool<byte> bodi
 
     public long Bytes => _length;
 
+    /// <summary>
+    /// At most how many bytes an entry adds to a body: every key byte escaped as <c>\u00XX</c>, the value as it is, the
+    /// framing around it (20 bytes) and the array's closing bracket, with room to spare.
+    /// </summary>
+    public static int MostBytes(int keyBytes, int jsonBytes) => (keyBytes * 6) + jsonBytes + 32;
+
     /// <summary>Appends one entry, its key in UTF-8; <paramref name="json"/> is one JSON value, without surrounding whitespace.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per entry: see Loader.Add
     public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> json)
     {
-        // The worst case: every key byte escaped as \u00XX, the value as it is, the framing.
-        var body = Reserve((key.Length * 6) + json.Length + 20);
+        var body = Reserve(MostBytes(key.Length, json.Length));
         body[_length++] = Count == 0 ? (byte)'[' : (byte)',';
         Append(body, "{\"key\":\""u8);
         foreach (var b in key)

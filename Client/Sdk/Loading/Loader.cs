@@ -160,8 +160,7 @@ internal sealed class Loader
         var shard = VersionLayout.ShardOf(keyHash, _layout.Shards);
         var builder = table.Builders[shard] ??= new BatchBuilder(entry.Table, shard, _bodies);
 
-        // The worst case of the entry's JSON: every key byte escaped (6 bytes), the value as it is, the framing.
-        if (builder.Count > 0 && builder.Bytes + (key.Length * 6) + json.Length + 32 > _options.MaxBatchBytes)
+        if (builder.Count > 0 && builder.Bytes + BatchBuilder.MostBytes(key.Length, json.Length) > _options.MaxBatchBytes)
         {
             added = false;
             return builder;
