@@ -165,12 +165,9 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         var arguments = message.Body as object?[] ?? [];
         var method = message.Method ?? throw new InvalidOperationException($"{message} has no resolved method.");
         body.WriteVarUInt64((ulong)arguments.Length);
-        var payload = t_payload ??= new ArrayBufferWriter<byte>(256);
         for (var i = 0; i < arguments.Length; i++)
         {
-            payload.ResetWrittenCount();
-            codec.Serialize(payload, arguments[i], method.ParameterTypes[i]);
-            body.WriteBytes(payload.WrittenSpan);
+            body.WriteBytes(Serialized(arguments[i], method.ParameterTypes[i]));
         }
 
         writer.WriteBytes(scratch.WrittenSpan);
@@ -195,8 +192,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         else if (response.Value is { } value)
         {
             body.WriteByte(BodyValue);
-            var type = message.Method?.ResultType ?? value.GetType();
-            body.WriteBytes(codec.SerializeToBytes(value, type));
+            body.WriteBytes(Serialized(value, message.Method?.ResultType ?? value.GetType()));
         }
         else
         {
@@ -204,6 +200,16 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         }
 
         writer.WriteBytes(scratch.WrittenSpan);
+    }
+
+    // Serialized into this thread's buffer, not an array of its own: a large answer (a thousand values read) would be
+    // a large-object array per call, which only a full collection frees.
+    private ReadOnlySpan<byte> Serialized(object? value, Type type)
+    {
+        var payload = t_payload ??= new ArrayBufferWriter<byte>(256);
+        payload.ResetWrittenCount();
+        codec.Serialize(payload, value, type);
+        return payload.WrittenSpan;
     }
 
     private static ArrayBufferWriter<byte> Scratch()

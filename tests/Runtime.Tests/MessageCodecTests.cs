@@ -98,6 +98,28 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
+    public async Task ALargeResponse_IsWritten_WithoutAnArrayOfItsOwn()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var codec = cluster.Services.GetRequiredService<MessageCodec>();
+        var method = Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.Mutate));
+        var large = new Payload { Name = new string('x', 200_000), Values = [1, 2] }; // as a thousand values read at once
+        var response = Request(method).CreateResponse(Response.FromValue(large));
+        var buffer = new ArrayBufferWriter<byte>(400_000);
+        codec.Write(response, buffer); // this thread's buffers grow to the size once
+
+        buffer.ResetWrittenCount();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        codec.Write(response, buffer);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 10_000, $"writing a 200 kB response allocated {allocated} bytes"); // a large-object array per answer before
+        var read = codec.Read(buffer.WrittenSpan);
+        codec.DecodeResponse(read, method);
+        Assert.Equal(large.Name, Assert.IsType<Payload>(((Response)read.Body!).Value).Name);
+    }
+
+    [Fact]
     public async Task TruncatedOrForeignFrames_AreRefused()
     {
         await using var cluster = await Silos.StartAsync();
