@@ -37,6 +37,7 @@ public static class OptimusSiloBuilderExtensions
         silo.Services.AddSingleton<ActiveVersionCache>();
         silo.Services.AddSingleton<VersionDirectory>();
         silo.Services.AddSingleton<OpenSegments>();
+        silo.Services.AddSingleton<LoadMemoryReclaimer>();
         silo.Services.AddSingleton<EntryReader>();
         silo.Services.AddSingleton<ServiceAddress>();
         silo.Services.AddSingleton<ShardRouteMap>();

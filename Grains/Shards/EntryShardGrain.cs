@@ -20,6 +20,7 @@ internal sealed class EntryShardGrain(
     [PersistentState("shard")] IPersistentState<ShardState> state,
     ShardFiles files,
     OpenSegments openSegments,
+    LoadMemoryReclaimer reclaimer,
     IOptions<GrainCollectionOptions> collection,
     IShardStore? store = null) : Grain, IEntryShardGrain
 {
@@ -93,6 +94,7 @@ internal sealed class EntryShardGrain(
         Shard.Checksum = stats.Checksum;
         await state.WriteStateAsync();
         await _staging.DeleteAsync();
+        reclaimer.AfterSeal();
         return stats;
     }
 
