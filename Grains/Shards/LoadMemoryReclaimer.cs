@@ -8,9 +8,10 @@ namespace Optimus.Grains.Shards;
 /// records and segment buffers are large arrays, which only a full collection frees; a silo that afterwards only serves
 /// reads may not run one for hours, and keeps them resident: after a million entries, 36 MB of unrooted arrays in a
 /// 180 MB process (<c>dotnet-dump</c>). One compacting collection that gives free memory back, a moment after the last
-/// seal of a burst (so that a save of many shards, or of several datasets at once, causes one), leaves the silo the size
-/// of what it serves. It pauses the silo's threads for as long as a collection of its live heap takes — a few
-/// milliseconds, since segments live in mapped files — once per save.
+/// seal of a burst (so that a save of many shards, or of several datasets at once, causes one), took the committed heap
+/// from 38-54 MB to 12-19 MB there. It pauses the silo's threads for as long as a collection of its live heap takes —
+/// 8-29 ms on 2 cores, since segments live in mapped files and not on the heap — once per save. (Under read load the
+/// collector grows the heap to the traffic again; this gives back what only the load needed.)
 /// </summary>
 internal sealed partial class LoadMemoryReclaimer : IDisposable
 {
@@ -19,14 +20,13 @@ internal sealed partial class LoadMemoryReclaimer : IDisposable
 
     private readonly ITimer _timer;
     private readonly ILogger<LoadMemoryReclaimer> _logger;
+    private int _reclaims;
 
     public LoadMemoryReclaimer(TimeProvider time, ILogger<LoadMemoryReclaimer> logger)
     {
         _logger = logger;
         _timer = time.CreateTimer(_ => Reclaim(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
-
-    private int _reclaims;
 
     /// <summary>How many collections have run.</summary>
     public int Reclaims => Volatile.Read(ref _reclaims);
