@@ -20,14 +20,16 @@ internal sealed class Segment : IDisposable
     private const int EntriesPerBucket = 8; // on average: the directory costs half a byte of memory per entry
     private readonly MappedFile _file;
     private readonly long _indexOffset;
+    private readonly IndexLayout _layout;
     private readonly int _bucketBits; // the directory has 2^bits buckets, by the top bits of the hash
     private readonly int[] _buckets; // where each bucket's entries start in the index; one more at the end: Count
     private int _references = 1; // the opener's
     private int _disposed;
 
-    private Segment(MappedFile file, long count, ulong checksum, long indexOffset)
+    private Segment(MappedFile file, IndexLayout layout, long count, ulong checksum, long indexOffset)
     {
         _file = file;
+        _layout = layout;
         Count = count;
         Checksum = checksum;
         _indexOffset = indexOffset;
@@ -85,7 +87,7 @@ internal sealed class Segment : IDisposable
     /// <summary>Finds a key given as UTF-8; the value is a view of the mapped file, valid while the segment is open.</summary>
     public bool TryFind(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
-        var hash = SegmentFormat.KeyHash(key);
+        var hash = SegmentFormat.KeyHash(key) & _layout.HashMask;
         for (var i = FirstWithHash(hash); i >= 0 && i < Count && HashAt(i) == hash; i++)
         {
             RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
@@ -111,7 +113,7 @@ internal sealed class Segment : IDisposable
         var bucket = BucketOf(hash);
         if (_buckets[bucket] < _buckets[bucket + 1])
         {
-            _file.Prefetch(_indexOffset + (_buckets[bucket] * (long)SegmentFormat.IndexEntryBytes));
+            _file.Prefetch(_indexOffset + (_buckets[bucket] * (long)_layout.EntryBytes));
         }
     }
 
@@ -127,6 +129,7 @@ internal sealed class Segment : IDisposable
     // The index position of the first entry with this hash (equal hashes sit together, in one bucket), or -1.
     private long FirstWithHash(ulong hash)
     {
+        hash &= _layout.HashMask;
         var bucket = BucketOf(hash);
         for (long i = _buckets[bucket], end = _buckets[bucket + 1]; i < end; i++)
         {
@@ -180,7 +183,14 @@ internal sealed class Segment : IDisposable
 
     private static Segment ReadFooter(string path, MappedFile file)
     {
-        if (file.Length < SegmentFormat.HeaderBytes + SegmentFormat.FooterBytes || !file.Span(0, SegmentFormat.HeaderBytes).SequenceEqual(SegmentFormat.Magic))
+        if (file.Length < SegmentFormat.HeaderBytes + SegmentFormat.FooterBytes)
+        {
+            throw new InvalidDataException($"'{path}' is not a segment: its header is missing.");
+        }
+
+        var header = file.Span(0, SegmentFormat.HeaderBytes);
+        var version1 = header.SequenceEqual(SegmentFormat.MagicVersion1);
+        if (!version1 && !header.SequenceEqual(SegmentFormat.Magic))
         {
             throw new InvalidDataException($"'{path}' is not a segment: its header is missing.");
         }
@@ -194,12 +204,13 @@ internal sealed class Segment : IDisposable
         var count = BinaryPrimitives.ReadInt64LittleEndian(footer);
         var checksum = BinaryPrimitives.ReadUInt64LittleEndian(footer[8..]);
         var indexOffset = BinaryPrimitives.ReadInt64LittleEndian(footer[16..]);
-        if (count is < 0 or > int.MaxValue || indexOffset < SegmentFormat.HeaderBytes || indexOffset + (count * SegmentFormat.IndexEntryBytes) + SegmentFormat.FooterBytes != file.Length)
+        var layout = version1 ? IndexLayout.Version1 : IndexLayout.For(indexOffset);
+        if (count is < 0 or > int.MaxValue || indexOffset < SegmentFormat.HeaderBytes || indexOffset + (count * layout.EntryBytes) + SegmentFormat.FooterBytes != file.Length)
         {
             throw new InvalidDataException($"Segment '{path}' says it holds {count} entries, which does not fit its size of {file.Length} bytes.");
         }
 
-        return new Segment(file, count, checksum, indexOffset);
+        return new Segment(file, layout, count, checksum, indexOffset);
     }
 
     // Every record must lie inside the data region, its hash must match the index, the index must be sorted, and the
@@ -220,7 +231,7 @@ internal sealed class Segment : IDisposable
 
             RecordAt(offset, out var key, out var value);
             var hash = HashAt(i);
-            if (SegmentFormat.KeyHash(key) != hash || hash < previous)
+            if ((SegmentFormat.KeyHash(key) & _layout.HashMask) != hash || hash < previous)
             {
                 throw new InvalidDataException($"Segment '{path}': entry {i} does not match its index entry.");
             }
@@ -242,9 +253,18 @@ internal sealed class Segment : IDisposable
         }
     }
 
-    private ulong HashAt(long index) => BinaryPrimitives.ReadUInt64LittleEndian(_file.Span(_indexOffset + (index * SegmentFormat.IndexEntryBytes), 8));
+    // An index entry's hash, as the top bits of the 64 a key hashes to (all of them in version 1).
+    private ulong HashAt(long index)
+    {
+        var entry = _file.Span(_indexOffset + (index * _layout.EntryBytes), _layout.EntryBytes);
+        return _layout.HashBytes == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(entry) : (ulong)BinaryPrimitives.ReadUInt32LittleEndian(entry) << 32;
+    }
 
-    private long RecordOffsetAt(long index) => BinaryPrimitives.ReadInt64LittleEndian(_file.Span(_indexOffset + (index * SegmentFormat.IndexEntryBytes) + 8, 8));
+    private long RecordOffsetAt(long index)
+    {
+        var offset = _file.Span(_indexOffset + (index * _layout.EntryBytes) + _layout.HashBytes, _layout.OffsetBytes);
+        return _layout.OffsetBytes == 8 ? BinaryPrimitives.ReadInt64LittleEndian(offset) : BinaryPrimitives.ReadUInt32LittleEndian(offset);
+    }
 
     private void RecordAt(long offset, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
@@ -265,5 +285,17 @@ internal sealed class Segment : IDisposable
         }
 
         value = _file.Span(valueStart + valueRead, (int)valueLength);
+    }
+
+    // How wide an index entry's hash and offset are: by the format's version and, in version 2, by the data's size.
+    private readonly record struct IndexLayout(int HashBytes, int OffsetBytes)
+    {
+        public static IndexLayout Version1 => new(8, 8);
+
+        public int EntryBytes => HashBytes + OffsetBytes;
+
+        public ulong HashMask => ulong.MaxValue << (64 - (8 * HashBytes));
+
+        public static IndexLayout For(long indexOffset) => new(SegmentFormat.HashBytes, SegmentFormat.OffsetBytes(indexOffset));
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -144,11 +143,10 @@ internal static class SegmentWriter
             var padding = (int)((8 - (position % 8)) % 8);
             file.Write(zeros[..padding]);
             var indexOffset = position + padding;
-            Span<byte> slot = stackalloc byte[SegmentFormat.IndexEntryBytes];
+            Span<byte> slot = stackalloc byte[SegmentFormat.HashBytes + SegmentFormat.OffsetBytes(indexOffset)];
             for (var i = 0; i < entries.Length; i++)
             {
-                BinaryPrimitives.WriteUInt64LittleEndian(slot, hashes[i]);
-                BinaryPrimitives.WriteInt64LittleEndian(slot[8..], offsets[i]);
+                SegmentFormat.WriteIndexEntry(slot, hashes[i], offsets[i]);
                 file.Write(slot);
             }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
 using Optimus.Grains.Storage;
@@ -24,6 +25,70 @@ public sealed class SegmentTests : IDisposable
     }
 
     private static string Text(ReadOnlyMemory<byte>? value) => value is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : "(missing)";
+
+    // A segment written by hand as SegmentFormat describes it, in version 1 or 2, its records from dataOffset on (the
+    // bytes between the header and there stay a hole in the file: a segment past 4 GiB costs no disk). Returns the
+    // checksum it records.
+    private static ulong WriteByHand(string path, bool version1, long dataOffset, params (string Key, string Value)[] entries)
+    {
+        var records = entries.Select(e => (Key: Encoding.UTF8.GetBytes(e.Key), Value: Encoding.UTF8.GetBytes(e.Value)))
+            .OrderBy(r => SegmentFormat.KeyHash(r.Key)).ToArray();
+        using var file = new FileStream(path, FileMode.Create);
+        file.Write(version1 ? SegmentFormat.MagicVersion1 : SegmentFormat.Magic);
+        file.Position = dataOffset;
+        var offsets = new List<long>();
+        ulong checksum = 0;
+        Span<byte> prefix = stackalloc byte[Varint.MaxBytes];
+        foreach (var (key, value) in records)
+        {
+            offsets.Add(file.Position);
+            file.Write(prefix[..Varint.Write(prefix, (uint)key.Length)]);
+            file.Write(key);
+            file.Write(prefix[..Varint.Write(prefix, (uint)value.Length)]);
+            file.Write(value);
+            checksum += EntryChecksum.Of(key, value);
+        }
+
+        file.Write(new byte[(8 - (file.Position % 8)) % 8]);
+        var indexOffset = file.Position;
+        var slot = new byte[version1 ? 16 : SegmentFormat.HashBytes + SegmentFormat.OffsetBytes(indexOffset)];
+        for (var i = 0; i < records.Length; i++)
+        {
+            var hash = SegmentFormat.KeyHash(records[i].Key);
+            if (version1)
+            {
+                BinaryPrimitives.WriteUInt64LittleEndian(slot, hash);
+                BinaryPrimitives.WriteInt64LittleEndian(slot.AsSpan(8), offsets[i]);
+            }
+            else
+            {
+                SegmentFormat.WriteIndexEntry(slot, hash, offsets[i]);
+            }
+
+            file.Write(slot);
+        }
+
+        var footer = new byte[SegmentFormat.FooterBytes];
+        SegmentFormat.WriteFooter(footer, records.Length, checksum, indexOffset);
+        file.Write(footer);
+        return checksum;
+    }
+
+    // Two keys whose hashes differ but share their top half, the part the index keeps (found by search: about 80,000
+    // keys in, as the birthday bound has it).
+    private static (string First, string Second) KeysSharingTheTopHalfOfTheirHash()
+    {
+        var seen = new Dictionary<uint, string>();
+        for (var i = 0; ; i++)
+        {
+            var key = $"k{i}";
+            var top = (uint)(SegmentFormat.KeyHash(Encoding.UTF8.GetBytes(key)) >> 32);
+            if (!seen.TryAdd(top, key))
+            {
+                return (seen[top], key);
+            }
+        }
+    }
 
     [Fact]
     public void LastWriteOfAKey_Wins_AndEveryKeyIsFound()
@@ -124,6 +189,62 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
+    public void TheIndex_CostsEightBytesAnEntry()
+    {
+        var entries = Enumerable.Range(0, 1000).Select(i => ($"user:{i:D8}", $"\"{new string('v', 98)}\"")).ToArray();
+        Build("s", StagingLogTests.Entries(entries));
+
+        var records = entries.Sum(e => 1 + e.Item1.Length + 1 + e.Item2.Length);
+        var padded = (SegmentFormat.HeaderBytes + records + 7) / 8 * 8;
+        Assert.Equal(padded + (1000 * 8) + SegmentFormat.FooterBytes, new FileInfo(_temp.File("s.segment")).Length);
+    }
+
+    [Fact]
+    public void KeysWhoseHashesShareTheirTopHalf_AreToldApartByTheirKeys()
+    {
+        var (first, second) = KeysSharingTheTopHalfOfTheirHash();
+        Build("one", StagingLogTests.Entries((first, "1"), ("other", "3")));
+        Build("both", StagingLogTests.Entries((second, "2"), (first, "1"), ("other", "3")));
+
+        using var one = Segment.Open(_temp.File("one.segment"));
+        using var both = Segment.Open(_temp.File("both.segment"));
+
+        Assert.Equal("1", Text(one.Get(first)));
+        Assert.Null(one.Get(second));
+        Assert.Equal("1", Text(both.Get(first)));
+        Assert.Equal("2", Text(both.Get(second)));
+        Assert.Equal("3", Text(both.Get("other")));
+    }
+
+    [Fact]
+    public void ASegmentOfVersion1_IsStillRead()
+    {
+        var entries = Enumerable.Range(0, 300).Select(i => ($"user:{i:D8}", $"{i}")).ToArray();
+        var checksum = WriteByHand(_temp.File("v1.segment"), version1: true, SegmentFormat.HeaderBytes, entries);
+
+        using var segment = Segment.Open(_temp.File("v1.segment"));
+
+        Assert.Equal(300, segment.Count);
+        Assert.Equal(checksum, segment.Checksum);
+        Assert.All(entries, e => Assert.Equal(e.Item2, Text(segment.Get(e.Item1))));
+        Assert.Null(segment.Get("user:00000300"));
+    }
+
+    [Fact]
+    public void ASegmentWhoseDataPassesFourGigabytes_IndexesItsRecordsWithWideOffsets()
+    {
+        var entries = Enumerable.Range(0, 40).Select(i => ($"k{i}", $"{i}")).ToArray();
+        var path = _temp.File("wide.segment");
+        WriteByHand(path, version1: false, dataOffset: (long)uint.MaxValue - 100, entries); // the records straddle 4 GiB
+
+        using var segment = Segment.Open(path);
+
+        Assert.Equal(8, SegmentFormat.OffsetBytes(new FileInfo(path).Length));
+        Assert.All(entries, e => Assert.Equal(e.Item2, Text(segment.Get(e.Item1))));
+        Assert.Null(segment.Get("k40"));
+    }
+
+    [Fact]
     public void AShardWithoutBatches_BecomesAnEmptySegment()
     {
         var stats = SegmentWriter.Build(null, _temp.File("empty.segment"));
@@ -147,7 +268,7 @@ public sealed class SegmentTests : IDisposable
         switch (damage)
         {
             case "data": bytes[SegmentFormat.HeaderBytes + 2] ^= 0x01; break; // a key's byte
-            case "index": bytes[^(SegmentFormat.FooterBytes + 9)] ^= 0x01; break; // an index hash
+            case "index": bytes[^(SegmentFormat.FooterBytes + 5)] ^= 0x01; break; // the last index entry's hash
             case "footer": bytes[^(SegmentFormat.FooterBytes - 1)] ^= 0x01; break; // the count
             default: bytes = bytes[..^5]; break;
         }
