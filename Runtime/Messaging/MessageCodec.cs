@@ -91,7 +91,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         message.CallChainId = reader.ReadGuid();
         message.RequestContext = ReadContext(ref reader);
         message.CallPath = ReadPath(ref reader);
-        message.Body = new EncodedBody(reader.ReadBytes().ToArray());
+        message.Body = EncodedBody.CopyOf(reader.ReadBytes());
         return message;
     }
 
@@ -121,6 +121,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         }
 
         message.Body = arguments;
+        encoded.Release();
     }
 
     /// <summary>Turns a response's encoded body into a <see cref="Response"/>.</summary>
@@ -142,6 +143,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
                 ?? throw new InvalidDataException("An exception body is empty."))),
             var kind => throw new InvalidDataException($"Unknown response body kind {kind}."),
         };
+        encoded.Release();
     }
 
     /// <summary>Resolves the method a message from the wire names; null when this process does not know it.</summary>

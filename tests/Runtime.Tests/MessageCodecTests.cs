@@ -120,6 +120,30 @@ public sealed class MessageCodecTests
     }
 
     [Fact]
+    public async Task ALargeBody_IsRead_IntoAPooledBuffer_ThatDecodingGivesBack()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var codec = cluster.Services.GetRequiredService<MessageCodec>();
+        var method = Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.Mutate));
+        var large = new Payload { Name = new string('x', 200_000), Values = [1, 2] }; // as a batch of entries
+        var request = Request(method, large);
+        var buffer = new ArrayBufferWriter<byte>(400_000);
+        codec.Write(request, buffer);
+        codec.DecodeRequest(codec.Read(buffer.WrittenSpan), method); // the pool has a buffer of the size from now on
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var read = codec.Read(buffer.WrittenSpan);
+        var encoded = Assert.IsType<EncodedBody>(read.Body);
+        codec.DecodeRequest(read, method);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(large.Name, Assert.IsType<Payload>(((object?[])read.Body!)[0]).Name);
+        Assert.Throws<ObjectDisposedException>(() => encoded.Bytes.Length); // given back
+        // What is left is the decoded name (400 kB of UTF-16); a body of its own was 200 kB more.
+        Assert.True(allocated < 450_000, $"reading and decoding a 200 kB request allocated {allocated} bytes");
+    }
+
+    [Fact]
     public async Task TruncatedOrForeignFrames_AreRefused()
     {
         await using var cluster = await Silos.StartAsync();
