@@ -10,7 +10,7 @@ namespace Optimus.Grains.Storage;
 /// </summary>
 internal static class SegmentWriter
 {
-    private const int BufferBytes = 1 << 20;
+    private const int BufferBytes = 64 * 1024; // under the large-object heap's 85,000 bytes: a buffer per build is garbage afterwards
 
     // How many entries ahead of the one being copied its cache lines in the staging log are asked for. Entries are
     // copied in index (hash) order, which is random in the log, so every copy missed the cache; asked for in advance,
@@ -25,7 +25,7 @@ internal static class SegmentWriter
         var staging = log is null ? null : MappedFile.Open(log.FilePath);
         try
         {
-            var (hashes, entries) = log is null || staging is null ? ([], []) : LatestEntries(log, staging);
+            var (hashes, entries) = log is null || staging is null ? ([], new LatestOrder([], [], 0)) : LatestEntries(log, staging);
             var stats = Write(staging, hashes, entries, temporary);
             File.Move(temporary, segmentPath, overwrite: true); // atomic: a crash leaves the old name or the new file
             DirectorySync.Flush(Path.GetDirectoryName(segmentPath)!);
@@ -41,7 +41,7 @@ internal static class SegmentWriter
     // them) needs no comparer and no key strings; only a run of equal hashes — a key written more than once, or two
     // keys whose hashes collide — compares keys, and keeps the write latest in the log.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
-    private static (ulong[] Hashes, StagedEntry[] Entries) LatestEntries(StagingLog log, MappedFile staging)
+    private static (ulong[] Hashes, LatestOrder Entries) LatestEntries(StagingLog log, MappedFile staging)
     {
         var written = log.Entries(staging);
         var all = CollectionsMarshal.AsSpan(written);
@@ -85,13 +85,7 @@ internal static class SegmentWriter
             start = end;
         }
 
-        var entries = new StagedEntry[kept];
-        for (var i = 0; i < kept; i++)
-        {
-            entries[i] = all[positions[i]];
-        }
-
-        return (hashes[..kept], entries);
+        return (hashes, new LatestOrder(written, positions, kept)); // not cut to length: that would copy both
     }
 
     private static ReadOnlySpan<byte> Key(MappedFile staging, StagedEntry entry) => staging.Span(entry.KeyOffset, entry.KeyLength);
@@ -109,7 +103,7 @@ internal static class SegmentWriter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
-    private static ShardStats Write(MappedFile? staging, ulong[] hashes, StagedEntry[] entries, string path)
+    private static ShardStats Write(MappedFile? staging, ulong[] hashes, LatestOrder entries, string path)
     {
         ulong checksum = 0;
         var offsets = new long[entries.Length];
@@ -125,8 +119,9 @@ internal static class SegmentWriter
                     Prefetch(staging!, entries[i + PrefetchAhead]);
                 }
 
-                var key = Key(staging!, entries[i]);
-                var value = staging!.Span(entries[i].ValueOffset, entries[i].ValueLength);
+                var entry = entries[i];
+                var key = Key(staging!, entry);
+                var value = staging!.Span(entry.ValueOffset, entry.ValueLength);
                 offsets[i] = position;
                 var keyPrefix = Varint.Write(prefix, (uint)key.Length);
                 file.Write(prefix[..keyPrefix]);
@@ -157,5 +152,12 @@ internal static class SegmentWriter
         }
 
         return new ShardStats(entries.Length, checksum);
+    }
+
+    // The first Length of Positions: the entries kept, in index order, as places in the log's entries (copied out,
+    // they were another 24 MB for a million entries).
+    private readonly record struct LatestOrder(List<StagedEntry> Written, int[] Positions, int Length)
+    {
+        public StagedEntry this[int index] => CollectionsMarshal.AsSpan(Written)[Positions[index]];
     }
 }

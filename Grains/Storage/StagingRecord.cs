@@ -16,15 +16,19 @@ internal sealed class StagingRecord : IDisposable
     public const int HeaderBytes = 12;
     private byte[]? _buffer;
 
-    private StagingRecord(string batchId, byte[] buffer, int length)
+    private StagingRecord(string batchId, int entryCount, byte[] buffer, int length)
     {
         BatchId = batchId;
+        EntryCount = entryCount;
         _buffer = buffer;
         Length = length;
         Hash = BinaryPrimitives.ReadUInt64LittleEndian(buffer.AsSpan(4));
     }
 
     public string BatchId { get; }
+
+    /// <summary>How many entries the batch holds.</summary>
+    public int EntryCount { get; }
 
     /// <summary>The payload's hash: the same batch again has the same one.</summary>
     public ulong Hash { get; }
@@ -70,7 +74,7 @@ internal sealed class StagingRecord : IDisposable
                 at += value.Length;
             }
 
-            return WithHeader(batchId, buffer, payloadLength);
+            return WithHeader(batchId, entries.Length, buffer, payloadLength);
         }
         finally
         {
@@ -83,26 +87,33 @@ internal sealed class StagingRecord : IDisposable
     {
         var buffer = ArrayPool<byte>.Shared.Rent(HeaderBytes + payload.Length);
         payload.CopyTo(buffer.AsSpan(HeaderBytes));
-        return WithHeader(batchId, buffer, payload.Length);
+        ReadPayload(payload, 0, entry: null, out var count);
+        return WithHeader(batchId, count, buffer, payload.Length);
     }
 
     /// <summary>
-    /// Reads a payload: its batch id, and where each entry lies, counting offsets from <paramref name="payloadStart"/>
-    /// (the payload's place in its file).
+    /// Reads a payload: its batch id, its entry count, and (to <paramref name="entry"/>) where each entry lies, counting
+    /// offsets from <paramref name="payloadStart"/> (the payload's place in its file).
     /// </summary>
-    public static string ReadPayload(ReadOnlySpan<byte> payload, long payloadStart, Action<StagedEntry>? entry)
+    public static string ReadPayload(ReadOnlySpan<byte> payload, long payloadStart, Action<StagedEntry>? entry, out int entryCount)
     {
         var position = Varint.TryRead(payload, out var idLength);
         var batchId = Encoding.UTF8.GetString(payload.Slice(position, (int)idLength));
         position += (int)idLength;
         position += Varint.TryRead(payload[position..], out var count);
+        entryCount = (int)count;
+        if (entry is null)
+        {
+            return batchId;
+        }
+
         for (var i = 0; i < count; i++)
         {
             position += Varint.TryRead(payload[position..], out var keyLength);
             var keyOffset = payloadStart + position;
             position += (int)keyLength;
             position += Varint.TryRead(payload[position..], out var valueLength);
-            entry?.Invoke(new StagedEntry(keyOffset, (int)keyLength, payloadStart + position, (int)valueLength));
+            entry(new StagedEntry(keyOffset, (int)keyLength, payloadStart + position, (int)valueLength));
             position += (int)valueLength;
         }
 
@@ -117,10 +128,10 @@ internal sealed class StagingRecord : IDisposable
         }
     }
 
-    private static StagingRecord WithHeader(string batchId, byte[] buffer, int payloadLength)
+    private static StagingRecord WithHeader(string batchId, int entryCount, byte[] buffer, int payloadLength)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)payloadLength);
         BinaryPrimitives.WriteUInt64LittleEndian(buffer.AsSpan(4), StableHash.Hash64(buffer.AsSpan(HeaderBytes, payloadLength)));
-        return new StagingRecord(batchId, buffer, HeaderBytes + payloadLength);
+        return new StagingRecord(batchId, entryCount, buffer, HeaderBytes + payloadLength);
     }
 }

@@ -36,6 +36,31 @@ public sealed class StagingLogTests : IDisposable
     }
 
     [Fact]
+    public void TheEntriesOfALog_AreListedInOneListOfTheirSize_AfterReopeningAndAppending()
+    {
+        var path = _temp.File("shard.staging");
+        using (var log = StagingLog.Open(path))
+        {
+            log.Append("b1", Entries(("a", "1"), ("b", "2")));
+        }
+
+        using var reopened = StagingLog.Open(path);
+        reopened.Append("b1", Entries(("a", "1"), ("b", "2"))); // a duplicate adds nothing
+        reopened.Append("b2", Entries(("a", "3")));
+        using (var encoded = StagingRecord.Encode("b3", Entries(("c", "4"), ("d", "5"))))
+        using (var copy = StagingRecord.FromPayload("b3", encoded.Payload.Span))
+        {
+            reopened.Append(copy); // as a cluster's shard appends a batch read back from its store
+        }
+
+        using var map = MappedFile.Open(path);
+        var entries = reopened.Entries(map);
+
+        Assert.Equal(5, entries.Count); // "a" twice: the segment keeps the last
+        Assert.Equal(5, entries.Capacity); // never grown: a million entries would have left 24 MB of smaller lists behind
+    }
+
+    [Fact]
     public void RefusedBatches_WriteNothing()
     {
         var path = _temp.File("shard.staging");
