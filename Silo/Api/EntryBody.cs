@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Optimus.Grains;
@@ -6,14 +5,10 @@ using Optimus.Grains;
 namespace Optimus.Silo.Api;
 
 /// <summary>
-/// A load request's body, read whole and parsed: each entry's value is its JSON text exactly as sent, copied into an
-/// array of its own. Every limit and rule is checked before anything is written, so a bad request changes nothing.
-/// The body is parsed where the request's pipe holds it (in a pooled buffer when it spans several of the pipe's
-/// segments) and never becomes an array itself: a batch of a few thousand entries is hundreds of kilobytes, an array on
-/// the large-object heap, which only a full collection frees — a fresh silo loading a million entries three times ran
-/// 66-91 full collections with bodies as arrays, 29-37 with values copied, and spent 4-6% more CPU. The values'
-/// small arrays die young, once their shards have staged them; they are never the body's slices, which a shard might
-/// still hold after this request has given up waiting for it.
+/// A load request's body, read whole and parsed without copying: each entry's value is its JSON text exactly as sent,
+/// a slice of the body. Every limit and rule is checked before anything is written, so a bad request changes nothing.
+/// The body is not pooled: the slices travel to the shards by reference, and a shard may still hold them after this
+/// request has given up waiting for it.
 /// </summary>
 internal sealed class EntryBody
 {
@@ -22,18 +17,16 @@ internal sealed class EntryBody
     public IReadOnlyList<(string Table, Entry Entry)> Entries { get; }
 
     /// <summary>Reads <c>[{"key","value"}]</c> (with <paramref name="table"/>) or <c>[{"table","key","value"}]</c> (without).</summary>
-    public static Task<EntryBody> ReadAsync(HttpRequest request, ApiLimits limits, string? table) =>
-        ReadAllAsync(request, limits.MaxRequestBytes, body => new EntryBody(Parse(body, limits, table)));
+    public static async Task<EntryBody> ReadAsync(HttpRequest request, ApiLimits limits, string? table) =>
+        new(Parse(await ReadAllAsync(request, limits.MaxRequestBytes), limits, table));
 
     /// <summary>Reads a body that is one JSON value (the single-entry write), checked to be valid JSON.</summary>
-    public static Task<EntryBody> ReadValueAsync(HttpRequest request, ApiLimits limits, string table, string key) =>
-        ReadAllAsync(request, limits.MaxValueBytes, body => ParseValue(body, table, key));
-
-    private static EntryBody ParseValue(ReadOnlySpan<byte> body, string table, string key)
+    public static async Task<EntryBody> ReadValueAsync(HttpRequest request, ApiLimits limits, string table, string key)
     {
+        var body = await ReadAllAsync(request, limits.MaxValueBytes);
         try
         {
-            var reader = new Utf8JsonReader(body);
+            var reader = new Utf8JsonReader(body.Span);
             if (!reader.Read())
             {
                 throw Invalid("The body must be a JSON value.");
@@ -47,7 +40,7 @@ internal sealed class EntryBody
                 throw Invalid("The body must be one JSON value; something follows it.");
             }
 
-            return new EntryBody([(table, new Entry(key, body[start..end].ToArray()))]);
+            return new EntryBody([(table, new Entry(key, body[start..end]))]);
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
@@ -55,8 +48,7 @@ internal sealed class EntryBody
         }
     }
 
-    // Reads the whole body (up to the limit) and parses it before the pipe's buffers are given back.
-    private static async Task<EntryBody> ReadAllAsync(HttpRequest request, long limit, BodyParser parse)
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(HttpRequest request, long limit)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -80,46 +72,22 @@ internal sealed class EntryBody
 
             if (result.IsCompleted)
             {
-                try
-                {
-                    return Parse(result.Buffer, parse);
-                }
-                finally
-                {
-                    reader.AdvanceTo(result.Buffer.End);
-                }
+                var body = System.Buffers.BuffersExtensions.ToArray(result.Buffer);
+                reader.AdvanceTo(result.Buffer.End);
+                return body;
             }
 
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
     }
 
-    private static EntryBody Parse(ReadOnlySequence<byte> body, BodyParser parse)
-    {
-        if (body.IsSingleSegment)
-        {
-            return parse(body.FirstSpan);
-        }
-
-        var contiguous = ArrayPool<byte>.Shared.Rent((int)body.Length);
-        try
-        {
-            body.CopyTo(contiguous);
-            return parse(contiguous.AsSpan(0, (int)body.Length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(contiguous);
-        }
-    }
-
     private static ProblemException TooLarge(long limit) =>
         new(ProblemCodes.PayloadTooLarge, $"The body is larger than the limit of {limit} bytes; split it into several requests.");
 
-    private static List<(string Table, Entry Entry)> Parse(ReadOnlySpan<byte> body, ApiLimits limits, string? table)
+    private static List<(string Table, Entry Entry)> Parse(ReadOnlyMemory<byte> body, ApiLimits limits, string? table)
     {
         var entries = new List<(string, Entry)>();
-        var reader = new Utf8JsonReader(body);
+        var reader = new Utf8JsonReader(body.Span);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -152,7 +120,7 @@ internal sealed class EntryBody
         return entries;
     }
 
-    private static (string Table, Entry Entry) ParseEntry(ref Utf8JsonReader reader, ReadOnlySpan<byte> body, ApiLimits limits, string? table, int index)
+    private static (string Table, Entry Entry) ParseEntry(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, ApiLimits limits, string? table, int index)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -160,7 +128,7 @@ internal sealed class EntryBody
         }
 
         string? entryTable = null, key = null;
-        byte[]? value = null;
+        ReadOnlyMemory<byte>? value = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("key"u8))
@@ -178,7 +146,7 @@ internal sealed class EntryBody
                     throw new ProblemException(ProblemCodes.PayloadTooLarge, $"Entry {index}: the value has {length} bytes; the limit is {limits.MaxValueBytes}.");
                 }
 
-                value = body.Slice(start, length).ToArray();
+                value = body.Slice(start, length);
             }
             else if (table is null && reader.ValueTextEquals("table"u8))
             {
@@ -204,7 +172,7 @@ internal sealed class EntryBody
             throw Invalid($"Entry {index}: {problem.Message}");
         }
 
-        return (table ?? entryTable!, new Entry(key, value));
+        return (table ?? entryTable!, new Entry(key, value.Value));
     }
 
     private static string ReadString(ref Utf8JsonReader reader, int index, string field)
@@ -216,6 +184,4 @@ internal sealed class EntryBody
     }
 
     private static ProblemException Invalid(string detail) => new(ProblemCodes.InvalidRequest, detail);
-
-    private delegate EntryBody BodyParser(ReadOnlySpan<byte> body);
 }
