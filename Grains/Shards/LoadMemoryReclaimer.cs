@@ -5,7 +5,7 @@ namespace Optimus.Grains.Shards;
 
 /// <summary>
 /// Returns the memory a load went through to the system once its shards are sealed. A load's request bodies, staging
-/// records and segment buffers are large arrays, which only a full collection frees; a silo that afterwards only serves
+/// records and the seal's lists are large arrays, which only a full collection frees; a silo that afterwards only serves
 /// reads may not run one for hours, and keeps them resident: after a million entries, 36 MB of unrooted arrays in a
 /// 180 MB process (<c>dotnet-dump</c>). One compacting collection that gives free memory back, a moment after the last
 /// seal of a burst (so that a save of many shards, or of several datasets at once, causes one), took the committed heap
