@@ -15,10 +15,11 @@ namespace Optimus.Grains.Storage;
 ///         "OPTSEGND"                                     40 bytes
 /// </code>
 /// All integers little-endian. A lookup hashes the key, searches the index (the hashes are uniform, so a hash's value
-/// tells where it sits) and compares keys; a key whose hash shares its top half with an entry's costs one comparison more
-/// (a lookup of an absent key in a segment of a million entries, one time in 4,000). An entry costs its key and value plus 8 bytes of index and two varints
-/// (2 bytes for short keys and values under 128 bytes). Version 1, written until 2026-12-02, is read as well: the same
-/// but for its header "OPTSEG1\0" and its index entries of a u64 hash and a u64 offset.
+/// tells where it sits) and compares keys; a key whose hash shares its top half with an entry's costs one comparison
+/// more (for an absent key in a segment of a million entries, one lookup in 4,000). An entry costs its key and value
+/// plus 8 bytes of index and two varints (2 bytes for short keys and values under 128 bytes). Version 1, written until
+/// 2026-12-02, is read as well: the same but for its header "OPTSEG1\0" and its index entries of a u64 hash and a u64
+/// offset.
 /// </summary>
 internal static class SegmentFormat
 {
