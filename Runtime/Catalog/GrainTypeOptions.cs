@@ -8,16 +8,13 @@ public sealed class GrainTypeOptions
     /// <summary>The grain classes; duplicates are ignored.</summary>
     public ISet<Type> Classes { get; } = new HashSet<Type>();
 
-    /// <summary>Adds every concrete grain class of <paramref name="assembly"/>.</summary>
+    /// <summary>Adds every concrete grain class of <paramref name="assembly"/>, as the grain code generator listed them.</summary>
     public void AddAssembly(Assembly assembly)
     {
         ArgumentNullException.ThrowIfNull(assembly);
-        foreach (var type in assembly.GetTypes())
+        foreach (var listed in assembly.GetCustomAttributes<GrainClassAttribute>())
         {
-            if (typeof(Grain).IsAssignableFrom(type) && !type.IsAbstract && !type.IsGenericTypeDefinition)
-            {
-                Classes.Add(type);
-            }
+            Classes.Add(listed.ClassType);
         }
     }
 }

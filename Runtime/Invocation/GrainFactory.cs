@@ -21,7 +21,8 @@ internal sealed class GrainFactory(IRuntimeClient runtime, IGrainTypeResolver gr
             throw new ArgumentException("A grain reference needs a grain id.", nameof(grainId));
         }
 
-        runtime.Interfaces.GetInterface(interfaceType);
-        return GrainReference.Create(interfaceType, grainId, runtime);
+        var reference = runtime.Interfaces.GetInterface(interfaceType).Code.NewReference();
+        reference.Bind(interfaceType, grainId, runtime);
+        return reference;
     }
 }

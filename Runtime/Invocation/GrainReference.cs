@@ -1,34 +1,18 @@
-using System.Collections.Concurrent;
-using System.Reflection;
-
 namespace Optimus.Runtime.Invocation;
 
 /// <summary>
-/// The proxy behind every grain reference: a grain id, the interface it is seen through and the runtime that sends its
-/// calls. It turns an interface call into one request through the method's descriptor. Equal when the ids are.
+/// The base of every grain reference: a grain id, the interface it is seen through and the runtime that sends its
+/// calls. The proxy class the grain code generator writes for each interface derives from it and turns an interface
+/// call into one request through the method's descriptor, found by the interface that declares the method and the
+/// method's slot in that interface's generated code. Equal when the ids are.
 /// </summary>
-#pragma warning disable CA1852 // DispatchProxy derives the proxy type from this class at run time
-internal class GrainReference : DispatchProxy
-#pragma warning restore CA1852
+public abstract class GrainReference
 {
-    // DispatchProxy generates one proxy type per interface, but finds it under a lock and builds every instance by
-    // reflection; a copy of one instance per interface costs an allocation and carries what the generated type needs.
-    private static readonly ConcurrentDictionary<Type, GrainReference> Prototypes = new();
+    internal GrainId GrainId { get; private set; }
 
-    public GrainId GrainId { get; private set; }
+    internal Type InterfaceType { get; private set; } = null!;
 
-    public Type InterfaceType { get; private set; } = null!;
-
-    public IRuntimeClient Runtime { get; private set; } = null!;
-
-    public static object Create(Type interfaceType, GrainId grainId, IRuntimeClient runtime)
-    {
-        var reference = (GrainReference)Prototypes.GetOrAdd(interfaceType, NewPrototype).MemberwiseClone();
-        reference.GrainId = grainId;
-        reference.InterfaceType = interfaceType;
-        reference.Runtime = runtime;
-        return reference;
-    }
+    internal IRuntimeClient Runtime { get; private set; } = null!;
 
     public override bool Equals(object? obj) => obj is GrainReference other && other.GrainId == GrainId;
 
@@ -36,12 +20,26 @@ internal class GrainReference : DispatchProxy
 
     public override string ToString() => GrainId.ToString();
 
-    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+    internal void Bind(Type interfaceType, GrainId grainId, IRuntimeClient runtime)
     {
-        ArgumentNullException.ThrowIfNull(targetMethod);
-        var method = Runtime.Interfaces.GetMethod(targetMethod);
-        return method.Issuer(this, method, args ?? []);
+        InterfaceType = interfaceType;
+        GrainId = grainId;
+        Runtime = runtime;
     }
 
-    private static GrainReference NewPrototype(Type interfaceType) => (GrainReference)DispatchProxy.Create(interfaceType, typeof(GrainReference));
+    /// <summary>Sends a call to a method returning <see cref="Task"/>.</summary>
+    protected Task IssueTask(Type declaring, int slot, object?[] arguments) =>
+        Runtime.InvokeAsync<object?>(this, Runtime.Interfaces.GetMethod(declaring, slot), arguments);
+
+    /// <summary>Sends a call to a method returning <see cref="Task{T}"/>.</summary>
+    protected Task<T> IssueTaskOf<T>(Type declaring, int slot, object?[] arguments) =>
+        Runtime.InvokeAsync<T>(this, Runtime.Interfaces.GetMethod(declaring, slot), arguments);
+
+    /// <summary>Sends a call to a method returning <see cref="ValueTask"/>.</summary>
+    protected ValueTask IssueValueTask(Type declaring, int slot, object?[] arguments) =>
+        new(IssueTask(declaring, slot, arguments));
+
+    /// <summary>Sends a call to a method returning <see cref="ValueTask{T}"/>.</summary>
+    protected ValueTask<T> IssueValueTaskOf<T>(Type declaring, int slot, object?[] arguments) =>
+        new(IssueTaskOf<T>(declaring, slot, arguments));
 }

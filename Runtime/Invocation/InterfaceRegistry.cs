@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Globalization;
-using System.Linq.Expressions;
 using System.Reflection;
 using Optimus.Runtime.Messaging;
 using Optimus.Runtime.Serialization;
@@ -10,34 +9,20 @@ namespace Optimus.Runtime.Invocation;
 
 /// <summary>
 /// The grain interfaces this process knows, by type (for callers) and by name (for messages), with their method
-/// descriptors built once. An interface is checked when first seen: a method the runtime cannot call is an error
-/// that names the method, not a surprise at call time.
+/// descriptors built once from the interface's generated code (<see cref="GrainInterfaceCode"/>). The generator refuses
+/// at compile time a method the runtime cannot call; what is left here is what reflection can tell of a method
+/// cheaply once: its id, attributes and return shape.
 /// </summary>
 internal sealed class InterfaceRegistry
 {
+    // The generated code of every assembly asked so far, by interface; shared by every registry of the process.
+    private static readonly ConcurrentDictionary<Assembly, FrozenDictionary<Type, GrainInterfaceCode>> CodeByAssembly = new();
+
     private readonly ConcurrentDictionary<Type, InterfaceDescriptor> _byType = new();
     private readonly ConcurrentDictionary<string, InterfaceDescriptor> _byName = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<MethodInfo, MethodDescriptor> _byMethod = new();
 
-    /// <summary>The descriptor of the method a proxy was called with.</summary>
-    public MethodDescriptor GetMethod(MethodInfo method)
-    {
-        if (_byMethod.TryGetValue(method, out var descriptor))
-        {
-            return descriptor;
-        }
-
-        var declaring = GetInterface(method.DeclaringType!);
-        foreach (var candidate in declaring.Methods.Values)
-        {
-            if (candidate.Method.MethodHandle == method.MethodHandle)
-            {
-                return _byMethod.GetOrAdd(method, candidate);
-            }
-        }
-
-        throw new InvalidOperationException($"{method.DeclaringType}.{method.Name} is not a grain method.");
-    }
+    /// <summary>The descriptor of the method a proxy was called through: its interface and its slot there.</summary>
+    public MethodDescriptor GetMethod(Type declaring, int slot) => GetInterface(declaring).Slots[slot];
 
     /// <summary>The method a message names, or null when this process does not know it.</summary>
     public MethodDescriptor? FindMethod(string interfaceName, uint methodId) =>
@@ -53,80 +38,58 @@ internal sealed class InterfaceRegistry
             return known;
         }
 
-        Validate(type);
-        var descriptor = new InterfaceDescriptor(type);
-        descriptor.Methods = BuildMethods(descriptor);
+        var code = FindCode(type) ?? throw new ArgumentException(type.IsInterface && typeof(IAddressable).IsAssignableFrom(type)
+            ? $"{type} has no generated grain code: the project declaring it must use the grain code generator (Runtime.CodeGen, an analyzer reference every project here gets from Directory.Build.props)."
+            : $"{type} is not a grain interface: it must be an interface deriving from IGrain.");
+        var descriptor = new InterfaceDescriptor(type, code);
+        descriptor.Slots = BuildSlots(descriptor);
+        descriptor.Methods = ById(descriptor);
         descriptor = _byType.GetOrAdd(type, descriptor);
         _byName.TryAdd(descriptor.Name, descriptor);
-        foreach (var parent in type.GetInterfaces())
+        foreach (var parent in code.Parents)
         {
-            if (typeof(IAddressable).IsAssignableFrom(parent))
-            {
-                GetInterface(parent);
-            }
+            GetInterface(parent);
         }
 
         return descriptor;
     }
 
-    private static void Validate(Type type)
+    private static GrainInterfaceCode? FindCode(Type type) =>
+        CodeByAssembly.GetOrAdd(type.Assembly, static assembly => assembly.GetCustomAttributes<GrainInterfaceCodeAttribute>()
+            .ToFrozenDictionary(a => a.InterfaceType, a => (GrainInterfaceCode)Activator.CreateInstance(a.CodeType)!))
+            .GetValueOrDefault(type);
+
+    private static MethodDescriptor[] BuildSlots(InterfaceDescriptor owner)
     {
-        if (!type.IsInterface || !typeof(IAddressable).IsAssignableFrom(type))
+        var methods = owner.Code.Methods;
+        var slots = new MethodDescriptor[methods.Count];
+        for (var slot = 0; slot < slots.Length; slot++)
         {
-            throw new ArgumentException($"{type} is not a grain interface: it must be an interface deriving from IGrain.");
+            slots[slot] = Describe(owner, methods[slot], owner.Code.Invoker(slot));
         }
 
-        if (type.IsGenericType)
-        {
-            throw new ArgumentException($"{type} is generic; grain interfaces may not be.");
-        }
-
-        if (type.GetProperties().Length > 0 || type.GetEvents().Length > 0)
-        {
-            throw new ArgumentException($"{type} declares properties or events; grain interfaces may declare only methods.");
-        }
+        return slots;
     }
 
-    private static FrozenDictionary<uint, MethodDescriptor> BuildMethods(InterfaceDescriptor owner)
+    private static FrozenDictionary<uint, MethodDescriptor> ById(InterfaceDescriptor owner)
     {
         var methods = new Dictionary<uint, MethodDescriptor>();
-        foreach (var method in owner.Type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+        foreach (var descriptor in owner.Slots)
         {
-            var descriptor = Describe(owner, method);
             if (!methods.TryAdd(descriptor.Id, descriptor))
             {
                 throw new ArgumentException(
-                    $"{owner.Type}: methods {methods[descriptor.Id].Method} and {method} have the same id; rename one.");
+                    $"{owner.Type}: methods {methods[descriptor.Id].Method} and {descriptor.Method} have the same id; rename one.");
             }
         }
 
         return methods.ToFrozenDictionary();
     }
 
-    private static MethodDescriptor Describe(InterfaceDescriptor owner, MethodInfo method)
+    private static MethodDescriptor Describe(InterfaceDescriptor owner, MethodInfo method, Func<object, object?[], ValueTask<object?>> invoker)
     {
         var name = $"{owner.Type.Name}.{method.Name}";
-        if (method.IsGenericMethodDefinition)
-        {
-            throw new ArgumentException($"{name} is generic; grain methods may not be.");
-        }
-
-        var parameters = method.GetParameters();
-        foreach (var parameter in parameters)
-        {
-            if (parameter.ParameterType.IsByRef)
-            {
-                throw new ArgumentException($"{name}: parameter '{parameter.Name}' is ref, out or in; grain methods take values.");
-            }
-        }
-
         var (kind, resultType) = ClassifyReturn(name, method.ReturnType);
-        var oneWay = method.IsDefined(typeof(OneWayAttribute));
-        if (oneWay && resultType is not null)
-        {
-            throw new ArgumentException($"{name} is [OneWay] but returns a result; one-way methods return Task or ValueTask.");
-        }
-
         var flags = MessageFlags.None;
         if (method.IsDefined(typeof(ReadOnlyAttribute)))
         {
@@ -138,7 +101,7 @@ internal sealed class InterfaceRegistry
             flags |= MessageFlags.AlwaysInterleave;
         }
 
-        var parameterTypes = Array.ConvertAll(parameters, p => p.ParameterType);
+        var parameterTypes = Array.ConvertAll(method.GetParameters(), p => p.ParameterType);
         var signature = string.Create(
             CultureInfo.InvariantCulture,
             $"{method.Name}({string.Join(",", Array.ConvertAll(parameterTypes, t => t.FullName))})");
@@ -152,15 +115,15 @@ internal sealed class InterfaceRegistry
             ResultType = resultType,
             ReturnKind = kind,
             Flags = flags,
-            IsOneWay = oneWay,
+            IsOneWay = method.IsDefined(typeof(OneWayAttribute)),
             Timeout = method.GetCustomAttribute<ResponseTimeoutAttribute>()?.Timeout,
             ArgumentsImmutable = Array.TrueForAll(parameterTypes, Immutability.IsImmutable),
             ResultImmutable = resultType is null || Immutability.IsImmutable(resultType),
-            Invoker = CompileInvoker(owner.Type, method, parameterTypes, kind, resultType),
-            Issuer = CreateIssuer(kind, resultType),
+            Invoker = invoker,
         };
     }
 
+    // The generator has refused every other shape; this reads which of the four it is.
     private static (ReturnKind Kind, Type? ResultType) ClassifyReturn(string name, Type returnType)
     {
         if (returnType == typeof(Task))
@@ -184,40 +147,5 @@ internal sealed class InterfaceRegistry
         }
 
         throw new ArgumentException($"{name} returns {returnType}; grain methods return Task, Task<T>, ValueTask or ValueTask<T>.");
-    }
-
-    // (grain, args) => MethodAdapters.FromX(((IFoo)grain).Method((T0)args[0], ...))
-    private static Func<object, object?[], ValueTask<object?>> CompileInvoker(
-        Type interfaceType, MethodInfo method, Type[] parameterTypes, ReturnKind kind, Type? resultType)
-    {
-        var grain = Expression.Parameter(typeof(object), "grain");
-        var args = Expression.Parameter(typeof(object?[]), "args");
-        var arguments = new Expression[parameterTypes.Length];
-        for (var i = 0; i < parameterTypes.Length; i++)
-        {
-            arguments[i] = Expression.Convert(Expression.ArrayIndex(args, Expression.Constant(i)), parameterTypes[i]);
-        }
-
-        var call = Expression.Call(Expression.Convert(grain, interfaceType), method, arguments);
-        var adapter = kind switch
-        {
-            ReturnKind.Task => typeof(MethodAdapters).GetMethod(nameof(MethodAdapters.FromTask))!,
-            ReturnKind.ValueTask => typeof(MethodAdapters).GetMethod(nameof(MethodAdapters.FromValueTask))!,
-            ReturnKind.TaskOfT => typeof(MethodAdapters).GetMethod(nameof(MethodAdapters.FromTaskOf))!.MakeGenericMethod(resultType!),
-            _ => typeof(MethodAdapters).GetMethod(nameof(MethodAdapters.FromValueTaskOf))!.MakeGenericMethod(resultType!),
-        };
-        return Expression.Lambda<Func<object, object?[], ValueTask<object?>>>(Expression.Call(adapter, call), grain, args).Compile();
-    }
-
-    private static Func<GrainReference, MethodDescriptor, object?[], object> CreateIssuer(ReturnKind kind, Type? resultType)
-    {
-        var issuer = kind switch
-        {
-            ReturnKind.Task => typeof(MethodIssuers).GetMethod(nameof(MethodIssuers.IssueTask))!,
-            ReturnKind.ValueTask => typeof(MethodIssuers).GetMethod(nameof(MethodIssuers.IssueValueTask))!,
-            ReturnKind.TaskOfT => typeof(MethodIssuers).GetMethod(nameof(MethodIssuers.IssueTaskOf))!.MakeGenericMethod(resultType!),
-            _ => typeof(MethodIssuers).GetMethod(nameof(MethodIssuers.IssueValueTaskOf))!.MakeGenericMethod(resultType!),
-        };
-        return issuer.CreateDelegate<Func<GrainReference, MethodDescriptor, object?[], object>>();
     }
 }

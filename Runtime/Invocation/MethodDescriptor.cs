@@ -5,7 +5,7 @@ namespace Optimus.Runtime.Invocation;
 
 /// <summary>
 /// Everything the runtime needs to know about one grain interface method, computed once: its stable id, scheduling
-/// flags, timeout, whether its arguments and result need copying, and the delegates that issue and invoke it.
+/// flags, timeout, whether its arguments and result need copying, and the generated call of it on a grain.
 /// </summary>
 internal sealed class MethodDescriptor
 {
@@ -41,9 +41,6 @@ internal sealed class MethodDescriptor
 
     /// <summary>Grain side: calls the method on a grain instance and adapts its result.</summary>
     public required Func<object, object?[], ValueTask<object?>> Invoker { get; init; }
-
-    /// <summary>Caller side: sends the call and returns the Task or ValueTask the interface method declares.</summary>
-    public required Func<GrainReference, MethodDescriptor, object?[], object> Issuer { get; init; }
 
     public override string ToString() => Name;
 }

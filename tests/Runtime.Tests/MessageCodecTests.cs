@@ -182,5 +182,5 @@ public sealed class MessageCodecTests
     private static MethodDescriptor Method(Testing.TestCluster cluster, string name) => Method<IBehaviourGrain>(cluster, name);
 
     private static MethodDescriptor Method<T>(Testing.TestCluster cluster, string name) =>
-        cluster.Services.GetRequiredService<InterfaceRegistry>().GetMethod(typeof(T).GetMethod(name)!);
+        cluster.Services.GetRequiredService<InterfaceRegistry>().GetInterface(typeof(T)).Slots.Single(m => m.Method.Name == name);
 }
