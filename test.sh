@@ -20,9 +20,27 @@ if [ -z "${OPTIMUS_TEST_POSTGRES:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb 
 fi
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+native=""
+trap 'rm -f "$log"; [ -n "$native" ] && rm -rf "$native"' EXIT
 dotnet test Optimus.Orleans.sln --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+# The suites that start the silo as a process run again against the silo as it is deployed: published, compiled ahead
+# of time (Silo/publish.sh; OPTIMUS_TEST_SILO may name one published already). OPTIMUS_TEST_NATIVE=0 skips them.
+if [ "${OPTIMUS_TEST_NATIVE:-1}" != 0 ]; then
+  if [ -z "${OPTIMUS_TEST_SILO:-}" ]; then
+    native=$(mktemp -d -t optimus-native-silo-XXXXXX)
+    export OPTIMUS_TEST_SILO="$native"
+    echo "test.sh: publishing the native silo for the process-level suites" >&2
+    Silo/publish.sh "$native" 2>&1 | tee -a "$log" || { echo "Failed!  - Failed:     1, Passed:     0, Skipped:     0, Total:     1 (publishing the native silo)" | tee -a "$log"; status=1; }
+  fi
+  if [ -x "$OPTIMUS_TEST_SILO/Optimus.Silo" ]; then
+    for suite in tests/Silo.Tests/Silo.Tests.csproj tests/Client.Tests/Client.Tests.csproj; do
+      dotnet test "$suite" --nologo --no-build "$@" 2>&1 | tee -a "$log"
+      [ "${PIPESTATUS[0]}" -ne 0 ] && status=1
+    done
+  fi
+fi
 
 # One summary line per test assembly: "Passed!  - Failed: 0, Passed: 95, Skipped: 0, Total: 95, ...".
 read -r failed passed skipped < <(sed -nE 's/.*(Passed|Failed)! +- Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \3 \4/p' "$log" \

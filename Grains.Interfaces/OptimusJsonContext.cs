@@ -24,4 +24,5 @@ namespace Optimus.Grains;
 [JsonSerializable(typeof(ImmutableDictionary<string, TableStats>))]
 [JsonSerializable(typeof(RetentionPolicy))]
 [JsonSerializable(typeof(VersionStatus))]
+[JsonSerializable(typeof(long?))]
 public sealed partial class OptimusJsonContext : JsonSerializerContext;

@@ -22,20 +22,13 @@ fi
 
 dotnet build -c Release bench/Compare.Bench --nologo -v quiet -clp:ErrorsOnly
 
-# The silo is measured as an operator deploys it: published for this platform, with ahead-of-time compiled code
-# (Silo.csproj), into a temporary directory the benchmark starts it from.
-case "$(uname -m)" in
-  x86_64) rid=linux-x64 ;;
-  aarch64 | arm64) rid=linux-arm64 ;;
-  *) rid="" ;;
-esac
-if [ -n "$rid" ]; then
+# The silo is measured as an operator deploys it: published, one native executable compiled ahead of time
+# (Silo/publish.sh), into a temporary directory the benchmark starts it from — or the one OPTIMUS_BENCH_SILO names.
+if [ -z "${OPTIMUS_BENCH_SILO:-}" ]; then
   silo="$(mktemp -d -t optimus-silo-XXXXXX)"
   trap 'rm -rf "$silo"' EXIT
-  dotnet publish Silo -c Release -r "$rid" --self-contained false -o "$silo" --nologo -v quiet -clp:ErrorsOnly
+  Silo/publish.sh "$silo"
   export OPTIMUS_BENCH_SILO="$silo"
-else
-  echo "compare.sh: no ahead-of-time compilation for $(uname -m); the silo runs from the build output" >&2
 fi
 
 dotnet run -c Release --no-build --project bench/Compare.Bench -- "$@"

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Optimus.Grains.Diagnostics;
 using Optimus.Grains.Hosting;
@@ -17,11 +18,12 @@ public static class OptimusSiloBuilderExtensions
     /// Hosts the Optimus grains. Options bind from <c>Optimus:Service</c>; <paramref name="configure"/> runs after.
     /// The silo also needs grain storage and a reminder table (<c>UseSqlite</c> for the embedded service).
     /// </summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ProblemException))] // recreated by name after a grain call
     public static ISiloBuilder AddOptimus(this ISiloBuilder silo, Action<OptimusOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.AddGrains(typeof(OptimusSiloBuilderExtensions).Assembly);
-        var options = silo.Services.AddValidatedOptions<OptimusOptions>("Optimus:Service");
+        var options = silo.Services.AddValidatedOptions<OptimusOptions>().BindConfiguration("Optimus:Service");
         if (configure is not null)
         {
             options.Configure(configure);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,12 @@ internal sealed class GrainActivator(IServiceProvider services, GrainCodec codec
 
     public Grain CreateInstance(ActivationData activation)
     {
-        var plan = _plans.GetOrAdd(activation.Class.ClassType, static (type, self) => self.MakePlan(type), this);
+        var type = activation.Class.ClassType;
+        if (!_plans.TryGetValue(type, out var plan))
+        {
+            plan = _plans.GetOrAdd(type, MakePlan(type));
+        }
+
         var arguments = new object?[plan.Parameters.Length];
         for (var i = 0; i < arguments.Length; i++)
         {
@@ -35,7 +41,7 @@ internal sealed class GrainActivator(IServiceProvider services, GrainCodec codec
         }
     }
 
-    private Plan MakePlan(Type type)
+    private Plan MakePlan([DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] Type type)
     {
         var constructors = type.GetConstructors();
         if (constructors.Length != 1)
@@ -48,6 +54,10 @@ internal sealed class GrainActivator(IServiceProvider services, GrainCodec codec
         return new Plan(constructor, parameters);
     }
 
+    // A state type is a class (IPersistentState<T> says so), and the code of CreateState<T> for classes is one that
+    // serves them all, which a process compiled ahead of time has.
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "CreateState<TState> is instantiated over classes only.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2060", Justification = "CreateState<TState> requires nothing of TState that trimming could remove.")]
     private Func<ActivationData, object?> MakeParameter(Type grainType, ParameterInfo parameter)
     {
         var type = parameter.ParameterType;
@@ -73,7 +83,7 @@ internal sealed class GrainActivator(IServiceProvider services, GrainCodec codec
     }
 
     private static PersistentState<TState> CreateState<TState>(ActivationData activation, string stateName, IGrainStorage storage, GrainCodec codec)
-        where TState : new() => new PersistentState<TState>(activation, stateName, storage, codec);
+        where TState : class, new() => new PersistentState<TState>(activation, stateName, storage, codec);
 
     private sealed record Plan(ConstructorInfo Constructor, Func<ActivationData, object?>[] Parameters);
 }

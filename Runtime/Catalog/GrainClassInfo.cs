@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Optimus.Runtime.Catalog;
@@ -5,7 +6,7 @@ namespace Optimus.Runtime.Catalog;
 /// <summary>What the runtime knows of one grain class: its type name, scheduling attributes and grain interfaces.</summary>
 internal sealed class GrainClassInfo
 {
-    public GrainClassInfo(Type classType)
+    public GrainClassInfo([DynamicallyAccessedMembers(GrainClassAttribute.Kept)] Type classType)
     {
         if (!typeof(Grain).IsAssignableFrom(classType) || classType.IsAbstract || classType.IsGenericTypeDefinition)
         {
@@ -21,6 +22,7 @@ internal sealed class GrainClassInfo
         Interfaces = Array.FindAll(classType.GetInterfaces(), i => typeof(IAddressable).IsAssignableFrom(i));
     }
 
+    [DynamicallyAccessedMembers(GrainClassAttribute.Kept)]
     public Type ClassType { get; }
 
     public string GrainType { get; }

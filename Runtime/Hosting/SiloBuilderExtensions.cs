@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,7 +21,7 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>Hosts the grain class <typeparamref name="TGrain"/>.</summary>
-    public static ISiloBuilder AddGrain<TGrain>(this ISiloBuilder builder) where TGrain : Grain
+    public static ISiloBuilder AddGrain<[DynamicallyAccessedMembers(GrainClassAttribute.Kept)] TGrain>(this ISiloBuilder builder) where TGrain : Grain
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.Configure<GrainTypeOptions>(o => o.Classes.Add(typeof(TGrain)));
@@ -28,7 +29,7 @@ public static class SiloBuilderExtensions
     }
 
     /// <summary>Runs <typeparamref name="TFilter"/> around every grain call this silo serves.</summary>
-    public static ISiloBuilder AddIncomingGrainCallFilter<TFilter>(this ISiloBuilder builder)
+    public static ISiloBuilder AddIncomingGrainCallFilter<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TFilter>(this ISiloBuilder builder)
         where TFilter : class, IIncomingGrainCallFilter
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -170,7 +171,7 @@ public static class SiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         if (!builder.Services.Any(d => d.ServiceType == typeof(PostgresDatabase)))
         {
-            builder.Services.AddValidatedOptions<PostgresStorageOptions>("Optimus:Postgres");
+            builder.Services.AddValidatedOptions<PostgresStorageOptions>().BindConfiguration("Optimus:Postgres");
             builder.Services.AddSingleton(sp => new PostgresDatabase(sp.GetRequiredService<IOptions<PostgresStorageOptions>>().Value));
         }
 

@@ -22,14 +22,14 @@ internal static class SiloServices
             return;
         }
 
-        services.AddValidatedOptions<SiloOptions>("Optimus:Silo");
-        services.AddValidatedOptions<MessagingOptions>("Optimus:Messaging");
-        services.AddValidatedOptions<GrainCollectionOptions>("Optimus:GrainCollection");
-        services.AddValidatedOptions<ReminderOptions>("Optimus:Reminders");
+        services.AddValidatedOptions<SiloOptions>().BindConfiguration("Optimus:Silo");
+        services.AddValidatedOptions<MessagingOptions>().BindConfiguration("Optimus:Messaging");
+        services.AddValidatedOptions<GrainCollectionOptions>().BindConfiguration("Optimus:GrainCollection");
+        services.AddValidatedOptions<ReminderOptions>().BindConfiguration("Optimus:Reminders");
         services.AddOptions<SerializationOptions>();
         services.AddOptions<GrainTypeOptions>();
-        services.AddValidatedOptions<SqliteStorageOptions>("Optimus:Sqlite");
-        services.AddValidatedOptions<ClusterMembershipOptions>("Optimus:Membership");
+        services.AddValidatedOptions<SqliteStorageOptions>().BindConfiguration("Optimus:Sqlite");
+        services.AddValidatedOptions<ClusterMembershipOptions>().BindConfiguration("Optimus:Membership");
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

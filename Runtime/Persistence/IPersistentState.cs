@@ -6,7 +6,7 @@ namespace Optimus.Runtime;
 /// <see cref="InconsistentStateException"/>. After any failed write — stale, or the store unavailable — the activation
 /// is dropped once its running calls end, so that the next call reloads what is really stored.
 /// </summary>
-public interface IPersistentState<TState> where TState : new()
+public interface IPersistentState<TState> where TState : class, new()
 {
     /// <summary>The state; a new <typeparamref name="TState"/> when nothing is stored.</summary>
     TState State { get; set; }

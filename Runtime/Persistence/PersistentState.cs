@@ -5,7 +5,7 @@ namespace Optimus.Runtime.Persistence;
 
 /// <summary>The runtime's <see cref="IPersistentState{TState}"/>: JSON through the grain codec, bytes through the storage.</summary>
 internal sealed class PersistentState<TState> : IPersistentState<TState>, IStateLoader
-    where TState : new()
+    where TState : class, new()
 {
     private readonly ActivationData _activation;
     private readonly string _stateName;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Runtime.ExceptionServices;
 using System.Text.Json;
@@ -22,13 +23,19 @@ internal sealed class GrainCodec
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
+    private readonly IJsonTypeInfoResolver _generated;
+
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The reflection-based resolver is used only where reflection is enabled, a switch that is off, and trimmed away, in a process compiled ahead of time.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above: not in a process compiled ahead of time.")]
     public GrainCodec(IOptions<SerializationOptions> options, IServiceProvider services)
     {
         GrainFactory? factory = null;
+        // Types the source-generated contexts do not cover are serialized by reflection, except in a process compiled
+        // ahead of time, which has no reflection-based serializer: there every type must be in a context.
+        _generated = JsonTypeInfoResolver.Combine([.. options.Value.TypeInfoResolvers, RuntimeJsonContext.Default]);
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            TypeInfoResolver = JsonTypeInfoResolver.Combine(
-                [.. options.Value.TypeInfoResolvers, RuntimeJsonContext.Default, new DefaultJsonTypeInfoResolver()]),
+            TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault ? JsonTypeInfoResolver.Combine(_generated, new DefaultJsonTypeInfoResolver()) : _generated,
         };
 
         // Resolved lazily: the factory needs the runtime client, which needs the message center, which needs this codec.
@@ -38,6 +45,13 @@ internal sealed class GrainCodec
     }
 
     public JsonSerializerOptions Json { get; }
+
+    /// <summary>
+    /// Whether a source-generated context covers <paramref name="type"/> (grain references, which the codec writes as
+    /// their ids, always are): what a process compiled ahead of time, without the reflection-based serializer, needs.
+    /// </summary>
+    public bool HasGeneratedContract(Type type) =>
+        GrainReferenceConverter.IsGrainInterface(type) || _generated.GetTypeInfo(type, Json) is not null;
 
     public void Serialize(IBufferWriter<byte> output, object? value, Type type)
     {
@@ -138,6 +152,22 @@ internal sealed class GrainCodec
         return exception;
     }
 
+    // Found by name, an exception type needs its constructors kept in a process compiled ahead of time: the runtime's
+    // own and the framework's that grain code commonly throws are kept here, an application's where it is added (as
+    // AddOptimus does for ProblemException). Any other arrives as a GrainException naming its type.
+    [UnconditionalSuppressMessage("Trimming", "IL2057", Justification = "A type not kept is not found; see above.")]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(SiloUnavailableException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(StorageUnavailableException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(RequestTimeoutException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(InconsistentStateException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ArgumentException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ArgumentNullException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ArgumentOutOfRangeException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(InvalidOperationException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(KeyNotFoundException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(NotSupportedException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(TimeoutException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(OperationCanceledException))]
     private static Exception? TryCreate(ExceptionInfo info)
     {
         if (info.AssemblyName.Length == 0)

@@ -6,4 +6,5 @@ namespace Optimus.Runtime.Serialization;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ExceptionInfo))]
 [JsonSerializable(typeof(Suspicion[]))]
+[JsonSerializable(typeof(TickStatus))]
 internal sealed partial class RuntimeJsonContext : JsonSerializerContext;

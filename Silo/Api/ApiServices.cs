@@ -11,7 +11,7 @@ internal static class ApiServices
 {
     public static IServiceCollection AddOptimusApi(this IServiceCollection services)
     {
-        services.AddValidatedOptions<ApiLimits>("Optimus:Api");
+        services.AddValidatedOptions<ApiLimits>().BindConfiguration("Optimus:Api");
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<ApiLimits>>((kestrel, limits) =>
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes); // every body; loads set their own
         services.AddExceptionHandler<ProblemExceptionHandler>();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Optimus.Runtime.Testing;
+using Optimus.Tests;
 
 namespace Optimus.Bench;
 
@@ -25,14 +26,6 @@ internal sealed class ServiceProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public int Id => _process.Id;
-
-    /// <summary>
-    /// Where the silo is started from: the directory <c>OPTIMUS_BENCH_SILO</c> names — a published silo, as
-    /// <c>bench/compare.sh</c> publishes it, the way an operator deploys it — else the build output beside the benchmark.
-    /// </summary>
-    private static string SiloDirectory => Environment.GetEnvironmentVariable("OPTIMUS_BENCH_SILO") is { Length: > 0 } published
-        ? published
-        : AppContext.BaseDirectory;
 
     public static async Task<ServiceProcess> StartAsync(params string[] arguments)
     {
@@ -70,13 +63,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     private static Process Launch(string data, int port, string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(SiloDirectory, "Optimus.Silo.dll"), "--urls", $"http://127.0.0.1:{port}", "--data", data },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
+        var start = SiloLaunch.StartInfo(SiloLaunch.Directory("OPTIMUS_BENCH_SILO"));
+        foreach (var argument in (string[])["--urls", $"http://127.0.0.1:{port}", "--data", data, .. arguments])
         {
             start.ArgumentList.Add(argument);
         }

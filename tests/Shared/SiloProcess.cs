@@ -50,13 +50,13 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = SiloLaunch.StartInfo(SiloLaunch.Directory("OPTIMUS_TEST_SILO"));
+        start.WorkingDirectory = DataDirectory;
+        foreach (var argument in (string[])["--urls", $"http://127.0.0.1:{Port}", "--data", DataDirectory])
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "Optimus.Silo.dll"), "--urls", $"http://127.0.0.1:{Port}", "--data", DataDirectory },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = DataDirectory,
-        };
+            start.ArgumentList.Add(argument);
+        }
+
         if (SiloPort is { } siloPort)
         {
             start.ArgumentList.Add("--silo-port");

@@ -23,18 +23,18 @@ public interface IPlacedGrain : IGrainWithStringKey
     Task Hold(TimeSpan duration);
 }
 
-public sealed class PlacedGrain([PersistentState("placed")] IPersistentState<int> count) : Grain, IPlacedGrain
+public sealed class PlacedGrain([PersistentState("placed")] IPersistentState<CounterState> count) : Grain, IPlacedGrain
 {
     public Task<string> WhereAmI() => Task.FromResult(ServiceProvider.GetRequiredService<ILocalSilo>().Address.ToString());
 
     public async Task<int> Add()
     {
-        count.State++;
+        count.State.Value++;
         await count.WriteStateAsync();
-        return count.State;
+        return count.State.Value;
     }
 
-    public Task<int> Count() => Task.FromResult(count.State);
+    public Task<int> Count() => Task.FromResult(count.State.Value);
 
     public Task<string> AskWhere(IPlacedGrain other) => other.WhereAmI();
 
