@@ -8,7 +8,7 @@ internal static class GrainDiagnostics
     private const string Category = "Optimus.Grains";
 
     public static readonly DiagnosticDescriptor Inaccessible = Error(
-        "OPTG001", "{0} is private or protected; a grain interface and the types around it must be public or internal.");
+        "OPTG001", "{0} is private, protected or file-local; a grain interface and the types around it must be public or internal.");
 
     public static readonly DiagnosticDescriptor GenericInterface = Error(
         "OPTG002", "{0} is generic; grain interfaces may not be.");
@@ -34,8 +34,11 @@ internal static class GrainDiagnostics
     public static readonly DiagnosticDescriptor NonGrainParent = Error(
         "OPTG009", "{0} extends {1}, which is not a grain interface; a reference could not call its methods.");
 
+    public static readonly DiagnosticDescriptor NotAnInstanceMethod = Error(
+        "OPTG011", "{0} is static or not public; a grain interface declares public instance methods only.");
+
     public static readonly DiagnosticDescriptor InaccessibleClass = Error(
-        "OPTG010", "Grain class {0} is private or protected; the runtime creates grains of public or internal classes only.");
+        "OPTG010", "Grain class {0} is private, protected or file-local; the runtime creates grains of public or internal classes only.");
 
     private static DiagnosticDescriptor Error(string id, string message) =>
         new(id, "A grain interface the runtime cannot call", message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

@@ -21,12 +21,12 @@ internal static class GrainInterfaceReader
         type.TypeKind == TypeKind.Interface
         && (SymbolEqualityComparer.Default.Equals(type, addressable) || type.AllInterfaces.Contains(addressable, SymbolEqualityComparer.Default));
 
-    /// <summary>Whether code outside the type, anywhere in its assembly, may name it.</summary>
+    /// <summary>Whether code outside the type, anywhere in its assembly and in any file, may name it.</summary>
     public static bool IsAccessible(INamedTypeSymbol type)
     {
         for (var outer = type; outer is not null; outer = outer.ContainingType)
         {
-            if (outer.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+            if (outer.IsFileLocal || outer.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
             {
                 return false;
             }
@@ -67,38 +67,46 @@ internal static class GrainInterfaceReader
 
         var model = new GrainInterfaceModel(type.ToDisplayString(Plain), ClassName(type));
         var valid = diagnostics.Count == 0;
-        valid &= AddMethods(type, model.Methods, oneWay, diagnostics);
+        valid &= AddMethods(type, model.Methods, oneWay, location, diagnostics);
         foreach (var parent in parents)
         {
             model.Parents.Add(parent.ToDisplayString(Plain));
 
             // An interface of this compilation reports its own errors; one read from a reference, here.
             var report = parent.Locations.Any(l => l.IsInSource) ? new List<Diagnostic>() : diagnostics;
-            valid &= AddMethods(parent, model.ProxyMethods, oneWay, report);
+            valid &= AddMethods(parent, model.ProxyMethods, oneWay, location, report);
         }
 
         model.ProxyMethods.AddRange(model.Methods);
         return valid ? model : null;
     }
 
-    private static bool AddMethods(INamedTypeSymbol type, List<GrainMethodModel> methods, INamedTypeSymbol? oneWay, List<Diagnostic> diagnostics)
+    private static bool AddMethods(INamedTypeSymbol type, List<GrainMethodModel> methods, INamedTypeSymbol? oneWay, Location? location, List<Diagnostic> diagnostics)
     {
         var declared = new List<IMethodSymbol>();
         var valid = true;
         foreach (var member in type.GetMembers())
         {
-            if (member.IsStatic || member is INamedTypeSymbol || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary })
+            if (member is INamedTypeSymbol || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary } || (member.IsStatic && !member.IsAbstract))
             {
+                continue;
+            }
+
+            // A static abstract member cannot be proxied; one that is not public is not seen from other assemblies,
+            // whose proxies would number the interface's slots without it.
+            if (member.IsStatic || member.DeclaredAccessibility != Accessibility.Public)
+            {
+                valid = Refuse(diagnostics, GrainDiagnostics.NotAnInstanceMethod, member, location, $"{type.Name}.{member.Name}");
                 continue;
             }
 
             if (member is not IMethodSymbol method)
             {
-                valid = Refuse(diagnostics, GrainDiagnostics.NotAMethod, member, type.ToDisplayString());
+                valid = Refuse(diagnostics, GrainDiagnostics.NotAMethod, member, location, type.ToDisplayString());
                 continue;
             }
 
-            valid &= Check(method, oneWay, diagnostics);
+            valid &= Check(method, oneWay, location, diagnostics);
             declared.Add(method);
         }
 
@@ -117,34 +125,34 @@ internal static class GrainInterfaceReader
         return true;
     }
 
-    private static bool Check(IMethodSymbol method, INamedTypeSymbol? oneWay, List<Diagnostic> diagnostics)
+    private static bool Check(IMethodSymbol method, INamedTypeSymbol? oneWay, Location? location, List<Diagnostic> diagnostics)
     {
         var name = $"{method.ContainingType.Name}.{method.Name}";
         var valid = true;
         if (!method.IsAbstract)
         {
-            valid = Refuse(diagnostics, GrainDiagnostics.MethodWithBody, method, name);
+            valid = Refuse(diagnostics, GrainDiagnostics.MethodWithBody, method, location, name);
         }
 
         if (method.IsGenericMethod)
         {
-            valid = Refuse(diagnostics, GrainDiagnostics.GenericMethod, method, name);
+            valid = Refuse(diagnostics, GrainDiagnostics.GenericMethod, method, location, name);
         }
 
         foreach (var parameter in method.Parameters.Where(p => p.RefKind != RefKind.None))
         {
-            valid = Refuse(diagnostics, GrainDiagnostics.ByRefParameter, parameter, name, parameter.Name);
+            valid = Refuse(diagnostics, GrainDiagnostics.ByRefParameter, parameter, location, name, parameter.Name);
         }
 
         if (Shape(method.ReturnType) is not { } shape)
         {
-            return Refuse(diagnostics, GrainDiagnostics.ReturnType, method, name, method.ReturnType.ToDisplayString());
+            return Refuse(diagnostics, GrainDiagnostics.ReturnType, method, location, name, method.ReturnType.ToDisplayString());
         }
 
         if (shape is ReturnShape.TaskOf or ReturnShape.ValueTaskOf
             && method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, oneWay)))
         {
-            valid = Refuse(diagnostics, GrainDiagnostics.OneWayWithResult, method, name);
+            valid = Refuse(diagnostics, GrainDiagnostics.OneWayWithResult, method, location, name);
         }
 
         return valid;
@@ -187,15 +195,15 @@ internal static class GrainInterfaceReader
 
     private static string ClassName(INamedTypeSymbol type)
     {
-        var name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat);
-        return new string([.. name.Select(c => char.IsLetterOrDigit(c) ? c : '_')]) + "_GrainCode";
+        // "A_B.IX" and "A.B_IX" must not meet: an underscore of the name is doubled, a dot or plus becomes one.
+        var name = type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat).Replace("_", "__");
+        return new string([.. name.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : '_')]) + "_GrainCode";
     }
 
     // A member read from a reference has no place in this compilation's source: the error is put on what extends it.
-    private static bool Refuse(List<Diagnostic> diagnostics, DiagnosticDescriptor rule, ISymbol at, params object[] arguments)
+    private static bool Refuse(List<Diagnostic> diagnostics, DiagnosticDescriptor rule, ISymbol at, Location? fallback, params object[] arguments)
     {
-        var location = at.Locations.FirstOrDefault(l => l.IsInSource);
-        diagnostics.Add(Diagnostic.Create(rule, location, arguments));
+        diagnostics.Add(Diagnostic.Create(rule, at.Locations.FirstOrDefault(l => l.IsInSource) ?? fallback, arguments));
         return false;
     }
 }

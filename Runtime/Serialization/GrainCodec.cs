@@ -47,11 +47,11 @@ internal sealed class GrainCodec
     public JsonSerializerOptions Json { get; }
 
     /// <summary>
-    /// Whether a source-generated context covers <paramref name="type"/> (grain references, which the codec writes as
-    /// their ids, always are): what a process compiled ahead of time, without the reflection-based serializer, needs.
+    /// Whether a source-generated context covers <paramref name="type"/>: what a process compiled ahead of time, without
+    /// the reflection-based serializer, needs. A grain reference passed as itself is not covered there yet (the
+    /// reference converter is reached through a type's metadata, which only reflection builds for an interface).
     /// </summary>
-    public bool HasGeneratedContract(Type type) =>
-        GrainReferenceConverter.IsGrainInterface(type) || _generated.GetTypeInfo(type, Json) is not null;
+    public bool HasGeneratedContract(Type type) => _generated.GetTypeInfo(type, Json) is not null;
 
     public void Serialize(IBufferWriter<byte> output, object? value, Type type)
     {
@@ -164,6 +164,7 @@ internal sealed class GrainCodec
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ArgumentNullException))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(ArgumentOutOfRangeException))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(InvalidOperationException))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(InvalidDataException))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(KeyNotFoundException))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(NotSupportedException))]
     [DynamicDependency(DynamicallyAccessedMemberTypes.PublicConstructors, typeof(TimeoutException))]

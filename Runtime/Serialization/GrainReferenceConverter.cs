@@ -10,9 +10,8 @@ namespace Optimus.Runtime.Serialization;
 /// </summary>
 internal sealed class GrainReferenceConverter(Func<GrainFactory> factory) : JsonConverterFactory
 {
-    public static bool IsGrainInterface(Type type) => type.IsInterface && typeof(IAddressable).IsAssignableFrom(type);
-
-    public override bool CanConvert(Type typeToConvert) => IsGrainInterface(typeToConvert);
+    public override bool CanConvert(Type typeToConvert) =>
+        typeToConvert.IsInterface && typeof(IAddressable).IsAssignableFrom(typeToConvert);
 
     public override JsonConverter CreateConverter(Type typeToConvert, JsonSerializerOptions options) =>
         (JsonConverter)Activator.CreateInstance(typeof(Typed<>).MakeGenericType(typeToConvert), factory)!;

@@ -52,6 +52,21 @@ public sealed class GrainCodeGeneratorTests
     }
 
     [Fact]
+    public void InterfacesWhoseNamesDifferOnlyInDotsAndUnderscores_GetClassesOfTheirOwn()
+    {
+        var run = GeneratorRun.Of("""
+            using System.Threading.Tasks;
+            using Optimus.Runtime;
+            namespace A_B { public interface IX : IGrainWithStringKey { Task Go(); } }
+            namespace A { public interface B_IX : IGrainWithStringKey { Task Go(); } }
+            """);
+
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileErrors);
+        Assert.Equal(2, run.Sources.Count);
+    }
+
+    [Fact]
     public void AProxy_CallsTheMethodsOfAnInterfaceFromAnotherAssembly_ByThatInterfacesSlots()
     {
         var parent = GeneratorRun.Of("""
@@ -94,6 +109,9 @@ public sealed class GrainCodeGeneratorTests
     [InlineData("OPTG008", "public interface IBad : IGrainWithStringKey { Task Go() => Task.CompletedTask; }")]
     [InlineData("OPTG009", "public interface IBad : IGrainWithStringKey, System.IDisposable { Task Go(); }")]
     [InlineData("OPTG001", "public class Outer { private interface IBad : IGrainWithStringKey { Task Go(); } }")]
+    [InlineData("OPTG001", "file interface IBad : IGrainWithStringKey { Task Go(); }")]
+    [InlineData("OPTG011", "public interface IBad : IGrainWithStringKey { internal Task Go(); }")]
+    [InlineData("OPTG011", "public interface IBad : IGrainWithStringKey { static abstract Task Go(); }")]
     public void AnInterfaceTheRuntimeCouldNotCall_IsAnErrorAtCompileTime_AndGetsNoCode(string id, string declaration)
     {
         var run = GeneratorRun.Of($"using System.Threading.Tasks; using Optimus.Runtime; namespace Sample; {declaration}");
