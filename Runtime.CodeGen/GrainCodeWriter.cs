@@ -42,8 +42,6 @@ internal static class GrainCodeWriter
 
         code.AppendLine("        };")
             .AppendLine()
-            .AppendLine($"        public override global::System.Type InterfaceType => typeof({model.FullName});")
-            .AppendLine()
             .AppendLine("        public override global::System.Collections.Generic.IReadOnlyList<global::System.Type> Parents => s_parents;")
             .AppendLine()
             .AppendLine("        public override global::System.Collections.Generic.IReadOnlyList<global::System.Reflection.MethodInfo> Methods => s_methods;")

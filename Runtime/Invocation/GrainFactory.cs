@@ -22,7 +22,7 @@ internal sealed class GrainFactory(IRuntimeClient runtime, IGrainTypeResolver gr
         }
 
         var reference = runtime.Interfaces.GetInterface(interfaceType).Code.NewReference();
-        reference.Bind(interfaceType, grainId, runtime);
+        reference.Bind(grainId, runtime);
         return reference;
     }
 }

@@ -10,9 +10,6 @@ namespace Optimus.Runtime.Invocation;
 /// </summary>
 public abstract class GrainInterfaceCode
 {
-    /// <summary>The interface.</summary>
-    public abstract Type InterfaceType { get; }
-
     /// <summary>The grain interfaces it extends, all the way up.</summary>
     public abstract IReadOnlyList<Type> Parents { get; }
 

@@ -1,16 +1,14 @@
 namespace Optimus.Runtime.Invocation;
 
 /// <summary>
-/// The base of every grain reference: a grain id, the interface it is seen through and the runtime that sends its
-/// calls. The proxy class the grain code generator writes for each interface derives from it and turns an interface
-/// call into one request through the method's descriptor, found by the interface that declares the method and the
-/// method's slot in that interface's generated code. Equal when the ids are.
+/// The base of every grain reference: a grain id and the runtime that sends its calls. The proxy class the grain code
+/// generator writes for each interface derives from it and turns an interface call into one request through the
+/// method's descriptor, found by the interface that declares the method and the method's slot in that interface's
+/// generated code. Equal when the ids are.
 /// </summary>
 public abstract class GrainReference
 {
     internal GrainId GrainId { get; private set; }
-
-    internal Type InterfaceType { get; private set; } = null!;
 
     internal IRuntimeClient Runtime { get; private set; } = null!;
 
@@ -20,9 +18,8 @@ public abstract class GrainReference
 
     public override string ToString() => GrainId.ToString();
 
-    internal void Bind(Type interfaceType, GrainId grainId, IRuntimeClient runtime)
+    internal void Bind(GrainId grainId, IRuntimeClient runtime)
     {
-        InterfaceType = interfaceType;
         GrainId = grainId;
         Runtime = runtime;
     }
