@@ -23,7 +23,7 @@ internal sealed class GrainManifest : IGrainTypeResolver
     private readonly FrozenDictionary<Type, string[]> _grainTypesOfInterface;
 
     [UnconditionalSuppressMessage("Trimming", "IL2072", Justification =
-        "Grain classes are added by AddGrain<T>, whose parameter keeps what GrainClassAttribute.Kept names, or from the GrainClassAttribute the generator writes, which keeps the same.")]
+        "Grain classes are only added through GrainTypeOptions.Add, whose parameter keeps what GrainClassAttribute.Kept names.")]
     public GrainManifest(IOptions<GrainTypeOptions> options, InterfaceRegistry interfaces, GrainCodec codec)
     {
         var classes = new Dictionary<string, GrainClassInfo>(StringComparer.Ordinal);

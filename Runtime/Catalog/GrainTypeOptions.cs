@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Optimus.Runtime;
@@ -5,8 +6,20 @@ namespace Optimus.Runtime;
 /// <summary>The grain classes a silo hosts. Add them with <c>AddGrains(assembly)</c> or <c>AddGrain&lt;T&gt;()</c>.</summary>
 public sealed class GrainTypeOptions
 {
-    /// <summary>The grain classes; duplicates are ignored.</summary>
-    public ISet<Type> Classes { get; } = new HashSet<Type>();
+    private readonly HashSet<Type> _classes = [];
+
+    /// <summary>The grain classes added so far, each once.</summary>
+    public IReadOnlyCollection<Type> Classes => _classes;
+
+    /// <summary>
+    /// Adds one grain class; adding it again changes nothing. The parameter's annotation keeps, in a trimmed process,
+    /// what the runtime reads of the class (<see cref="GrainClassAttribute.Kept"/>).
+    /// </summary>
+    public void Add([DynamicallyAccessedMembers(GrainClassAttribute.Kept)] Type grainClass)
+    {
+        ArgumentNullException.ThrowIfNull(grainClass);
+        _classes.Add(grainClass);
+    }
 
     /// <summary>Adds every concrete grain class of <paramref name="assembly"/>, as the grain code generator listed them.</summary>
     public void AddAssembly(Assembly assembly)
@@ -14,7 +27,7 @@ public sealed class GrainTypeOptions
         ArgumentNullException.ThrowIfNull(assembly);
         foreach (var listed in assembly.GetCustomAttributes<GrainClassAttribute>())
         {
-            Classes.Add(listed.ClassType);
+            Add(listed.ClassType);
         }
     }
 }

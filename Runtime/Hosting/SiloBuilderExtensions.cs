@@ -24,7 +24,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddGrain<[DynamicallyAccessedMembers(GrainClassAttribute.Kept)] TGrain>(this ISiloBuilder builder) where TGrain : Grain
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure<GrainTypeOptions>(o => o.Classes.Add(typeof(TGrain)));
+        builder.Services.Configure<GrainTypeOptions>(o => o.Add(typeof(TGrain)));
         return builder;
     }
 
