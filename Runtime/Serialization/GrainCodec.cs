@@ -25,21 +25,26 @@ internal sealed class GrainCodec
 
     private readonly IJsonTypeInfoResolver _generated;
 
+    public GrainCodec(IOptions<SerializationOptions> options, IServiceProvider services)
+        : this(options, services, JsonSerializer.IsReflectionEnabledByDefault)
+    {
+    }
+
+    /// <summary>With <paramref name="reflection"/> false, as in a process compiled ahead of time: generated contracts only.</summary>
     [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The reflection-based resolver is used only where reflection is enabled, a switch that is off, and trimmed away, in a process compiled ahead of time.")]
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above: not in a process compiled ahead of time.")]
-    public GrainCodec(IOptions<SerializationOptions> options, IServiceProvider services)
+    internal GrainCodec(IOptions<SerializationOptions> options, IServiceProvider services, bool reflection)
     {
         GrainFactory? factory = null;
+        // Resolved lazily: the factory needs the runtime client, which needs the message center, which needs this codec.
+        var references = new GrainReferenceContracts(() => factory ??= services.GetRequiredService<GrainFactory>());
         // Types the source-generated contexts do not cover are serialized by reflection, except in a process compiled
         // ahead of time, which has no reflection-based serializer: there every type must be in a context.
-        _generated = JsonTypeInfoResolver.Combine([.. options.Value.TypeInfoResolvers, RuntimeJsonContext.Default]);
+        _generated = JsonTypeInfoResolver.Combine([references, .. options.Value.TypeInfoResolvers, RuntimeJsonContext.Default]);
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
         {
-            TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault ? JsonTypeInfoResolver.Combine(_generated, new DefaultJsonTypeInfoResolver()) : _generated,
+            TypeInfoResolver = reflection ? JsonTypeInfoResolver.Combine(_generated, new DefaultJsonTypeInfoResolver()) : _generated,
         };
-
-        // Resolved lazily: the factory needs the runtime client, which needs the message center, which needs this codec.
-        json.Converters.Add(new GrainReferenceConverter(() => factory ??= services.GetRequiredService<GrainFactory>()));
         json.MakeReadOnly();
         Json = json;
     }
@@ -47,9 +52,8 @@ internal sealed class GrainCodec
     public JsonSerializerOptions Json { get; }
 
     /// <summary>
-    /// Whether a source-generated context covers <paramref name="type"/>: what a process compiled ahead of time, without
-    /// the reflection-based serializer, needs. A grain reference passed as itself is not covered there yet (the
-    /// reference converter is reached through a type's metadata, which only reflection builds for an interface).
+    /// Whether a generated contract covers <paramref name="type"/> — a source-generated context's, or a grain
+    /// interface's: what a process compiled ahead of time, without the reflection-based serializer, needs.
     /// </summary>
     public bool HasGeneratedContract(Type type) => _generated.GetTypeInfo(type, Json) is not null;
 

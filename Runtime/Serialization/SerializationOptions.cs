@@ -4,8 +4,9 @@ namespace Optimus.Runtime;
 
 /// <summary>
 /// How grain arguments, results and state are serialized: System.Text.Json, camelCase. Add the source-generated
-/// <c>JsonSerializerContext</c> of your grain interfaces' types to <see cref="TypeInfoResolvers"/>; types it does not
-/// cover fall back to reflection.
+/// <c>JsonSerializerContext</c> of your grain interfaces' types to <see cref="TypeInfoResolvers"/>; grain references
+/// need none. Types no context covers fall back to reflection, except in a process compiled ahead of time, which has
+/// none and refuses to start naming them.
 /// </summary>
 public sealed class SerializationOptions
 {
