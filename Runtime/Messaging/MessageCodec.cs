@@ -20,10 +20,10 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     private const byte BodyException = 2;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_scratch;
+    private static PooledBufferWriter? t_scratch;
 
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_payload;
+    private static PooledBufferWriter? t_payload;
 
     /// <summary>Now, on the clock that message deadlines are kept by.</summary>
     public long Now => time.GetTimestamp();
@@ -47,13 +47,21 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         writer.WriteGuid(message.CallChainId);
         WriteContext(writer, message.RequestContext);
         WritePath(writer, message.CallPath);
-        if (message.Direction == MessageDirection.Response)
+        try
         {
-            WriteResponse(writer, message);
+            if (message.Direction == MessageDirection.Response)
+            {
+                WriteResponse(writer, message);
+            }
+            else
+            {
+                WriteArguments(writer, message);
+            }
         }
-        else
+        finally
         {
-            WriteArguments(writer, message);
+            t_payload?.Reset(); // a large body's rented arrays go back to the pool, not stay with this thread
+            t_scratch?.Reset();
         }
     }
 
@@ -205,19 +213,19 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     }
 
     // Serialized into this thread's buffer, not an array of its own: a large answer (a thousand values read) would be
-    // a large-object array per call, which only a full collection frees.
+    // a large-object array per call, which only a full collection frees. Write gives a large one's array back.
     private ReadOnlySpan<byte> Serialized(object? value, Type type)
     {
-        var payload = t_payload ??= new ArrayBufferWriter<byte>(256);
-        payload.ResetWrittenCount();
+        var payload = t_payload ??= new PooledBufferWriter(256);
+        payload.Reset();
         codec.Serialize(payload, value, type);
         return payload.WrittenSpan;
     }
 
-    private static ArrayBufferWriter<byte> Scratch()
+    private static PooledBufferWriter Scratch()
     {
-        var scratch = t_scratch ??= new ArrayBufferWriter<byte>(1024);
-        scratch.ResetWrittenCount();
+        var scratch = t_scratch ??= new PooledBufferWriter(1024);
+        scratch.Reset();
         return scratch;
     }
 

@@ -6,6 +6,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Optimus.Runtime.Messaging;
+using Optimus.Runtime.Serialization;
 
 namespace Optimus.Runtime.Networking;
 
@@ -250,7 +251,7 @@ internal sealed partial class Connection : IAsyncDisposable
     // Writes every frame waiting, then flushes once: under load, many messages share one system call.
     private async Task WriteLoopAsync()
     {
-        var scratch = new ArrayBufferWriter<byte>(4096);
+        var scratch = new PooledBufferWriter(4096);
         try
         {
             while (await _outgoing.Reader.WaitToReadAsync(_closing.Token))
@@ -286,7 +287,7 @@ internal sealed partial class Connection : IAsyncDisposable
         }
     }
 
-    private void WriteMessage(Message message, ArrayBufferWriter<byte> scratch)
+    private void WriteMessage(Message message, PooledBufferWriter scratch)
     {
         if (message.IsExpired(_codec.Now))
         {
@@ -294,7 +295,6 @@ internal sealed partial class Connection : IAsyncDisposable
             return;
         }
 
-        scratch.ResetWrittenCount();
         try
         {
             _codec.Write(message, scratch);
@@ -303,6 +303,7 @@ internal sealed partial class Connection : IAsyncDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
+            scratch.Reset();
             _owner.Undeliverable(message, exception);
             return;
         }
@@ -312,6 +313,7 @@ internal sealed partial class Connection : IAsyncDisposable
         span[4] = (byte)FrameKind.Message;
         _output.Advance(HeaderBytes);
         _output.Write(scratch.WrittenSpan);
+        scratch.Reset(); // a large frame's rented arrays go back to the pool between messages
     }
 
     private async Task WriteFrameAsync(FrameKind kind, Action<WireWriter> body)

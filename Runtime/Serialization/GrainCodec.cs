@@ -18,7 +18,7 @@ namespace Optimus.Runtime.Serialization;
 internal sealed class GrainCodec
 {
     [ThreadStatic]
-    private static ArrayBufferWriter<byte>? t_buffer;
+    private static PooledBufferWriter? t_buffer;
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -92,16 +92,16 @@ internal sealed class GrainCodec
             return value;
         }
 
-        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(512);
-        buffer.ResetWrittenCount();
-        Serialize(buffer, value, type);
-        var copy = Deserialize(buffer.WrittenSpan, type);
-        if (buffer.Capacity > 1 << 20)
+        var buffer = t_buffer ??= new PooledBufferWriter(512);
+        try
         {
-            t_buffer = null; // do not pin a large buffer to the thread after one large copy
+            Serialize(buffer, value, type);
+            return Deserialize(buffer.WrittenSpan, type);
         }
-
-        return copy;
+        finally
+        {
+            buffer.Reset(); // a large copy's arrays go back to the pool, not stay with this thread
+        }
     }
 
     public object?[] CopyArguments(object?[] arguments, MethodDescriptor method)
