@@ -6,12 +6,15 @@ using System.Text;
 namespace Optimus.Silo.Metrics;
 
 /// <summary>
-/// Serves <c>/metrics</c> in the Prometheus text format from the <c>Optimus*</c> meters of this host: counters as
-/// <c>_total</c>, histograms as summaries (<c>_sum</c> and <c>_count</c>), gauges as they are observed at the scrape.
-/// Series are keyed by their tag values without allocating, since grain calls record one each.
+/// Serves <c>/metrics</c> in the Prometheus text format from the <c>Optimus*</c> meters of this host and the process's
+/// <c>System.Runtime</c> meter (the collector's heap and committed memory, collections, pauses, CPU time, working set,
+/// thread pool, exceptions): counters as <c>_total</c>, histograms as summaries (<c>_sum</c> and <c>_count</c>),
+/// observed instruments as they are at the scrape, units of seconds and bytes in the name (<c>_seconds</c>,
+/// <c>_bytes</c>). Series are keyed by their tag values without allocating, since grain calls record one each.
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
+    private const string RuntimeMeter = "System.Runtime";
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<SeriesKey, Series> _series = new();
 
@@ -19,7 +22,9 @@ internal sealed class PrometheusExporter : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (ReferenceEquals(instrument.Meter.Scope, meters) && instrument.Meter.Name.StartsWith("Optimus", StringComparison.Ordinal))
+            var meter = instrument.Meter;
+            if ((ReferenceEquals(meter.Scope, meters) && meter.Name.StartsWith("Optimus", StringComparison.Ordinal))
+                || (meter.Scope is null && meter.Name == RuntimeMeter))
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -36,11 +41,16 @@ internal sealed class PrometheusExporter : IDisposable
         var text = new StringBuilder();
         foreach (var instrument in _series.Values.GroupBy(s => s.Instrument).OrderBy(g => g.Key.Name, StringComparer.Ordinal))
         {
-            var name = instrument.Key.Name.Replace('.', '_');
+            var name = instrument.Key.Name.Replace('.', '_') + instrument.Key.Unit switch
+            {
+                "s" => "_seconds",
+                "By" => "_bytes",
+                _ => "",
+            };
             var (type, suffix) = instrument.Key switch
             {
-                Counter<long> or Counter<int> or Counter<double> => ("counter", "_total"),
-                Histogram<double> or Histogram<long> => ("summary", instrument.Key.Unit == "s" ? "_seconds" : ""),
+                Counter<long> or Counter<int> or Counter<double> or ObservableCounter<long> or ObservableCounter<int> or ObservableCounter<double> => ("counter", "_total"),
+                Histogram<double> or Histogram<long> => ("summary", ""),
                 _ => ("gauge", ""),
             };
             text.Append(CultureInfo.InvariantCulture, $"# HELP {name}{suffix} {instrument.Key.Description}\n# TYPE {name}{suffix} {type}\n");
@@ -101,9 +111,9 @@ internal sealed class PrometheusExporter : IDisposable
         {
             lock (_lock)
             {
-                if (Instrument is ObservableGauge<int> or ObservableGauge<long> or ObservableGauge<double>)
+                if (Instrument.IsObservable)
                 {
-                    _sum = value; // a gauge is what it was when last observed
+                    _sum = value; // an observed instrument reports its level (a gauge) or its running total (a counter)
                 }
                 else
                 {

@@ -61,6 +61,24 @@ public sealed class ServiceTests
     }
 
     [Fact]
+    public async Task Metrics_ReportTheProcessRuntime_AsItIsAtEachScrape()
+    {
+        await using var silo = await SiloProcess.StartAsync();
+        var cpus = $"dotnet_process_cpu_count {Environment.ProcessorCount}\n";
+
+        var first = await silo.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        var second = await silo.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Contains(cpus, first, StringComparison.Ordinal);
+        Assert.Contains(cpus, second, StringComparison.Ordinal); // observed levels are not summed over scrapes
+        Assert.Contains("# TYPE dotnet_process_cpu_time_seconds_total counter\n", second, StringComparison.Ordinal);
+        Assert.Matches("dotnet_process_cpu_time_seconds_total\\{cpu_mode=\"user\"\\} [0-9.]+\n", second);
+        Assert.Matches("dotnet_process_memory_working_set_bytes [1-9][0-9]*\n", second);
+        Assert.Matches("dotnet_gc_heap_total_allocated_bytes_total [1-9][0-9]*\n", second);
+        Assert.Matches("dotnet_gc_collections_total\\{gc_heap_generation=\"gen0\"\\} [0-9]+\n", second);
+    }
+
+    [Fact]
     public async Task Service_StopsGracefully_OnSigterm()
     {
         await using var silo = await SiloProcess.StartAsync();
