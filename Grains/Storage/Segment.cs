@@ -17,7 +17,6 @@ namespace Optimus.Grains.Storage;
 internal sealed class Segment : IDisposable
 {
     private const int StackKeyLimit = 256;
-    private const int EntriesPerBucket = 8; // on average: the directory costs half a byte of memory per entry
     private readonly MappedFile _file;
     private readonly long _indexOffset;
     private readonly IndexLayout _layout;
@@ -33,7 +32,7 @@ internal sealed class Segment : IDisposable
         Count = count;
         Checksum = checksum;
         _indexOffset = indexOffset;
-        _bucketBits = count < 2 * EntriesPerBucket ? 0 : BitOperations.Log2((ulong)(count / EntriesPerBucket));
+        _bucketBits = SegmentFormat.BucketBits(count);
         _buckets = new int[(1 << _bucketBits) + 1];
     }
 
@@ -87,8 +86,10 @@ internal sealed class Segment : IDisposable
     /// <summary>Finds a key given as UTF-8; the value is a view of the mapped file, valid while the segment is open.</summary>
     public bool TryFind(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
-        var hash = SegmentFormat.KeyHash(key) & _layout.HashMask;
-        for (var i = FirstWithHash(hash); i >= 0 && i < Count && HashAt(i) == hash; i++)
+        var hash = SegmentFormat.KeyHash(key);
+        var stored = _layout.Stored(hash);
+        var end = _buckets[BucketOf(hash) + 1];
+        for (var i = FirstWithHash(hash); i >= 0 && i < end && HashAt(i) == stored; i++)
         {
             RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
             if (candidate.SequenceEqual(key))
@@ -126,17 +127,18 @@ internal sealed class Segment : IDisposable
         }
     }
 
-    // The index position of the first entry with this hash (equal hashes sit together, in one bucket), or -1.
+    // The index position of the first entry of this hash's bucket whose index entry keeps the same bits of it (they sit
+    // together, the bucket being sorted by them), or -1.
     private long FirstWithHash(ulong hash)
     {
-        hash &= _layout.HashMask;
+        var stored = _layout.Stored(hash);
         var bucket = BucketOf(hash);
         for (long i = _buckets[bucket], end = _buckets[bucket + 1]; i < end; i++)
         {
             var found = HashAt(i);
-            if (found >= hash)
+            if (found >= stored)
             {
-                return found == hash ? i : -1;
+                return found == stored ? i : -1;
             }
         }
 
@@ -189,11 +191,10 @@ internal sealed class Segment : IDisposable
         }
 
         var header = file.Span(0, SegmentFormat.HeaderBytes);
-        var version1 = header.SequenceEqual(SegmentFormat.MagicVersion1);
-        if (!version1 && !header.SequenceEqual(SegmentFormat.Magic))
-        {
-            throw new InvalidDataException($"'{path}' is not a segment: its header is missing.");
-        }
+        var version = header.SequenceEqual(SegmentFormat.Magic) ? 3
+            : header.SequenceEqual(SegmentFormat.MagicVersion2) ? 2
+            : header.SequenceEqual(SegmentFormat.MagicVersion1) ? 1
+            : throw new InvalidDataException($"'{path}' is not a segment: its header is missing.");
 
         var footer = file.Span(file.Length - SegmentFormat.FooterBytes, SegmentFormat.FooterBytes);
         if (!footer[32..].SequenceEqual(SegmentFormat.EndMagic) || StableHash.Hash64(footer[..24]) != BinaryPrimitives.ReadUInt64LittleEndian(footer[24..]))
@@ -204,7 +205,12 @@ internal sealed class Segment : IDisposable
         var count = BinaryPrimitives.ReadInt64LittleEndian(footer);
         var checksum = BinaryPrimitives.ReadUInt64LittleEndian(footer[8..]);
         var indexOffset = BinaryPrimitives.ReadInt64LittleEndian(footer[16..]);
-        var layout = version1 ? IndexLayout.Version1 : IndexLayout.For(indexOffset);
+        var layout = version switch
+        {
+            1 => IndexLayout.Version1,
+            2 => IndexLayout.Version2(indexOffset),
+            _ => IndexLayout.Version3(indexOffset, count),
+        };
         if (count is < 0 or > int.MaxValue || indexOffset < SegmentFormat.HeaderBytes || indexOffset + (count * layout.EntryBytes) + SegmentFormat.FooterBytes != file.Length)
         {
             throw new InvalidDataException($"Segment '{path}' says it holds {count} entries, which does not fit its size of {file.Length} bytes.");
@@ -213,8 +219,9 @@ internal sealed class Segment : IDisposable
         return new Segment(file, layout, count, checksum, indexOffset);
     }
 
-    // Every record must lie inside the data region, its hash must match the index, the index must be sorted, and the
-    // entries must add up to the footer's count and checksum. The directory of buckets is filled on the way.
+    // Every record must lie inside the data region, its hash must match the index, the index must be sorted (by the bits
+    // of the hash it tells), and the entries must add up to the footer's count and checksum. The directory of buckets is
+    // filled on the way.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
     private void Verify(string path)
     {
@@ -230,13 +237,14 @@ internal sealed class Segment : IDisposable
             }
 
             RecordAt(offset, out var key, out var value);
-            var hash = HashAt(i);
-            if ((SegmentFormat.KeyHash(key) & _layout.HashMask) != hash || hash < previous)
+            var hash = SegmentFormat.KeyHash(key);
+            var known = _layout.Known(hash);
+            if (_layout.Stored(hash) != HashAt(i) || known < previous)
             {
                 throw new InvalidDataException($"Segment '{path}': entry {i} does not match its index entry.");
             }
 
-            previous = hash;
+            previous = known;
             checksum += EntryChecksum.Of(key, value);
             for (var bucket = BucketOf(hash); nextBucket <= bucket; nextBucket++)
             {
@@ -253,18 +261,12 @@ internal sealed class Segment : IDisposable
         }
     }
 
-    // An index entry's hash, as the top bits of the 64 a key hashes to (all of them in version 1).
-    private ulong HashAt(long index)
-    {
-        var entry = _file.Span(_indexOffset + (index * _layout.EntryBytes), _layout.EntryBytes);
-        return _layout.HashBytes == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(entry) : (ulong)BinaryPrimitives.ReadUInt32LittleEndian(entry) << 32;
-    }
+    // The bits of its key's hash an index entry keeps (see IndexLayout.Stored).
+    private ulong HashAt(long index) => _layout.ReadHash(IndexEntry(index));
 
-    private long RecordOffsetAt(long index)
-    {
-        var offset = _file.Span(_indexOffset + (index * _layout.EntryBytes) + _layout.HashBytes, _layout.OffsetBytes);
-        return _layout.OffsetBytes == 8 ? BinaryPrimitives.ReadInt64LittleEndian(offset) : BinaryPrimitives.ReadUInt32LittleEndian(offset);
-    }
+    private long RecordOffsetAt(long index) => _layout.ReadOffset(IndexEntry(index));
+
+    private ReadOnlySpan<byte> IndexEntry(long index) => _file.Span(_indexOffset + (index * _layout.EntryBytes), _layout.EntryBytes);
 
     private void RecordAt(long offset, out ReadOnlySpan<byte> key, out ReadOnlySpan<byte> value)
     {
@@ -285,17 +287,5 @@ internal sealed class Segment : IDisposable
         }
 
         value = _file.Span(valueStart + valueRead, (int)valueLength);
-    }
-
-    // How wide an index entry's hash and offset are: by the format's version and, in version 2, by the data's size.
-    private readonly record struct IndexLayout(int HashBytes, int OffsetBytes)
-    {
-        public static IndexLayout Version1 => new(8, 8);
-
-        public int EntryBytes => HashBytes + OffsetBytes;
-
-        public ulong HashMask => ulong.MaxValue << (64 - (8 * HashBytes));
-
-        public static IndexLayout For(long indexOffset) => new(SegmentFormat.HashBytes, SegmentFormat.OffsetBytes(indexOffset));
     }
 }

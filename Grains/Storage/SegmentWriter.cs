@@ -138,10 +138,11 @@ internal static class SegmentWriter
             var padding = (int)((8 - (position % 8)) % 8);
             file.Write(zeros[..padding]);
             var indexOffset = position + padding;
-            Span<byte> slot = stackalloc byte[SegmentFormat.HashBytes + SegmentFormat.OffsetBytes(indexOffset)];
+            var layout = IndexLayout.Version3(indexOffset, entries.Length);
+            Span<byte> slot = stackalloc byte[layout.EntryBytes];
             for (var i = 0; i < entries.Length; i++)
             {
-                SegmentFormat.WriteIndexEntry(slot, hashes[i], offsets[i]);
+                layout.Write(slot, hashes[i], offsets[i]);
                 file.Write(slot);
             }
 

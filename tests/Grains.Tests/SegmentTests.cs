@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
 using Optimus.Grains.Storage;
@@ -26,15 +25,15 @@ public sealed class SegmentTests : IDisposable
 
     private static string Text(ReadOnlyMemory<byte>? value) => value is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : "(missing)";
 
-    // A segment written by hand as SegmentFormat describes it, in version 1 or 2, its records from dataOffset on (the
+    // A segment written by hand as SegmentFormat describes it, in version 1, 2 or 3, its records from dataOffset on (the
     // bytes between the header and there stay a hole in the file: a segment past 4 GiB costs no disk). Returns the
-    // checksum it records.
-    private static ulong WriteByHand(string path, bool version1, long dataOffset, params (string Key, string Value)[] entries)
+    // checksum it records and its index's layout.
+    private static (ulong Checksum, IndexLayout Layout) WriteByHand(string path, int version, long dataOffset, params (string Key, string Value)[] entries)
     {
         var records = entries.Select(e => (Key: Encoding.UTF8.GetBytes(e.Key), Value: Encoding.UTF8.GetBytes(e.Value)))
             .OrderBy(r => SegmentFormat.KeyHash(r.Key)).ToArray();
         using var file = new FileStream(path, FileMode.Create);
-        file.Write(version1 ? SegmentFormat.MagicVersion1 : SegmentFormat.Magic);
+        file.Write(version switch { 1 => SegmentFormat.MagicVersion1, 2 => SegmentFormat.MagicVersion2, _ => SegmentFormat.Magic });
         file.Position = dataOffset;
         var offsets = new List<long>();
         ulong checksum = 0;
@@ -51,38 +50,34 @@ public sealed class SegmentTests : IDisposable
 
         file.Write(new byte[(8 - (file.Position % 8)) % 8]);
         var indexOffset = file.Position;
-        var slot = new byte[version1 ? 16 : SegmentFormat.HashBytes + SegmentFormat.OffsetBytes(indexOffset)];
+        var layout = version switch
+        {
+            1 => IndexLayout.Version1,
+            2 => IndexLayout.Version2(indexOffset),
+            _ => IndexLayout.Version3(indexOffset, records.Length),
+        };
+        var slot = new byte[layout.EntryBytes];
         for (var i = 0; i < records.Length; i++)
         {
-            var hash = SegmentFormat.KeyHash(records[i].Key);
-            if (version1)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(slot, hash);
-                BinaryPrimitives.WriteInt64LittleEndian(slot.AsSpan(8), offsets[i]);
-            }
-            else
-            {
-                SegmentFormat.WriteIndexEntry(slot, hash, offsets[i]);
-            }
-
+            layout.Write(slot, SegmentFormat.KeyHash(records[i].Key), offsets[i]);
             file.Write(slot);
         }
 
         var footer = new byte[SegmentFormat.FooterBytes];
         SegmentFormat.WriteFooter(footer, records.Length, checksum, indexOffset);
         file.Write(footer);
-        return checksum;
+        return (checksum, layout);
     }
 
-    // Two keys whose hashes differ but share their top half, the part the index keeps (found by search: about 80,000
-    // keys in, as the birthday bound has it).
-    private static (string First, string Second) KeysSharingTheTopHalfOfTheirHash()
+    // Two keys whose hashes differ but share their top 16 bits, all the index keeps of them in a segment of fewer than
+    // 16 entries (its directory has one bucket); found by search, a few hundred keys in, as the birthday bound has it.
+    private static (string First, string Second) KeysSharingTheTop16BitsOfTheirHash()
     {
-        var seen = new Dictionary<uint, string>();
+        var seen = new Dictionary<ushort, string>();
         for (var i = 0; ; i++)
         {
             var key = $"k{i}";
-            var top = (uint)(SegmentFormat.KeyHash(Encoding.UTF8.GetBytes(key)) >> 32);
+            var top = (ushort)(SegmentFormat.KeyHash(Encoding.UTF8.GetBytes(key)) >> 48);
             if (!seen.TryAdd(top, key))
             {
                 return (seen[top], key);
@@ -189,20 +184,20 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void TheIndex_CostsEightBytesAnEntry()
+    public void TheIndex_CostsFiveBytesAnEntry_InASegmentOfUpTo16MiB()
     {
         var entries = Enumerable.Range(0, 1000).Select(i => ($"user:{i:D8}", $"\"{new string('v', 98)}\"")).ToArray();
         Build("s", StagingLogTests.Entries(entries));
 
         var records = entries.Sum(e => 1 + e.Item1.Length + 1 + e.Item2.Length);
         var padded = (SegmentFormat.HeaderBytes + records + 7) / 8 * 8;
-        Assert.Equal(padded + (1000 * 8) + SegmentFormat.FooterBytes, new FileInfo(_temp.File("s.segment")).Length);
+        Assert.Equal(padded + (1000 * 5) + SegmentFormat.FooterBytes, new FileInfo(_temp.File("s.segment")).Length);
     }
 
     [Fact]
-    public void KeysWhoseHashesShareTheirTopHalf_AreToldApartByTheirKeys()
+    public void KeysWhoseHashesShareTheBitsTheIndexKeeps_AreToldApartByTheirKeys()
     {
-        var (first, second) = KeysSharingTheTopHalfOfTheirHash();
+        var (first, second) = KeysSharingTheTop16BitsOfTheirHash();
         Build("one", StagingLogTests.Entries((first, "1"), ("other", "3")));
         Build("both", StagingLogTests.Entries((second, "2"), (first, "1"), ("other", "3")));
 
@@ -216,13 +211,15 @@ public sealed class SegmentTests : IDisposable
         Assert.Equal("3", Text(both.Get("other")));
     }
 
-    [Fact]
-    public void ASegmentOfVersion1_IsStillRead()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ASegmentOfAnEarlierVersion_IsStillRead(int version)
     {
         var entries = Enumerable.Range(0, 300).Select(i => ($"user:{i:D8}", $"{i}")).ToArray();
-        var checksum = WriteByHand(_temp.File("v1.segment"), version1: true, SegmentFormat.HeaderBytes, entries);
+        var (checksum, _) = WriteByHand(_temp.File("old.segment"), version, SegmentFormat.HeaderBytes, entries);
 
-        using var segment = Segment.Open(_temp.File("v1.segment"));
+        using var segment = Segment.Open(_temp.File("old.segment"));
 
         Assert.Equal(300, segment.Count);
         Assert.Equal(checksum, segment.Checksum);
@@ -230,16 +227,19 @@ public sealed class SegmentTests : IDisposable
         Assert.Null(segment.Get("user:00000300"));
     }
 
-    [Fact]
-    public void ASegmentWhoseDataPassesFourGigabytes_IndexesItsRecordsWithWideOffsets()
+    [Theory]
+    [InlineData(3, (1L << 24) - 100, 4)] // the records straddle 16 MiB
+    [InlineData(3, (long)uint.MaxValue - 100, 8)] // and 4 GiB
+    [InlineData(2, (long)uint.MaxValue - 100, 8)]
+    public void ASegmentWhoseDataPassesAnOffsetsReach_IndexesItsRecordsWithWiderOffsets(int version, long dataOffset, int offsetBytes)
     {
         var entries = Enumerable.Range(0, 40).Select(i => ($"k{i}", $"{i}")).ToArray();
         var path = _temp.File("wide.segment");
-        WriteByHand(path, version1: false, dataOffset: (long)uint.MaxValue - 100, entries); // the records straddle 4 GiB
+        var (_, layout) = WriteByHand(path, version, dataOffset, entries);
 
         using var segment = Segment.Open(path);
 
-        Assert.Equal(8, SegmentFormat.OffsetBytes(new FileInfo(path).Length));
+        Assert.Equal(offsetBytes, layout.OffsetBytes);
         Assert.All(entries, e => Assert.Equal(e.Item2, Text(segment.Get(e.Item1))));
         Assert.Null(segment.Get("k40"));
     }
