@@ -30,7 +30,10 @@ internal static class SegmentFormat
     public const int HeaderBytes = 8;
     public const int FooterBytes = 40;
 
-    /// <summary>How many entries a bucket of the directory has on average: it costs half a byte of memory per entry.</summary>
+    /// <summary>
+    /// How many entries a bucket of the directory has on average: it costs half a byte of memory per entry. Part of
+    /// format 3, since it sets which bits of the hash the index entries keep.
+    /// </summary>
     public const int EntriesPerBucket = 8;
 
     public static ReadOnlySpan<byte> Magic => "OPTSEG3\0"u8;
