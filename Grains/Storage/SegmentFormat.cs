@@ -12,14 +12,14 @@ namespace Optimus.Grains.Storage;
 /// pad     zero bytes up to a multiple of 8
 /// index   per entry, sorted by (hash, key): u16, the 16 bits of xxHash64(key) that follow its top B bits, B being
 ///         the directory's bits for the entry count (<see cref="BucketBits"/>); the offset of its record in the file —
-///         u24 when the index starts within the first 16 MiB, u32 within the first 4 GiB, u64 otherwise
+///         u24 when the index starts at or before byte 2^24 (16 MiB), u32 at or before 2^32, u64 otherwise
 /// footer  u64 entry count, u64 checksum (sum of entry checksums), u64 index offset, u64 hash of these three,
 ///         "OPTSEGND"                                     40 bytes
 /// </code>
 /// All integers little-endian. A lookup hashes the key, finds in the directory built when the segment is opened
-/// where the entries whose hashes share the key's top B bits start (about <see cref="EntriesPerBucket"/> of them,
-/// together in the index, since it is sorted by hash), compares the next 16 bits, and then keys: a key whose 16 bits
-/// match another entry's of its bucket costs one comparison more (for an absent key, one lookup in about 8,000).
+/// where the entries whose hashes share the key's top B bits start (8 to 16 of them on average, together in the
+/// index, since it is sorted by hash), compares the next 16 bits, and then keys: a key whose 16 bits match another
+/// entry's of its bucket costs one comparison more (for an absent key, one lookup in 4,000 to 8,000).
 /// An entry costs its key and value, 5 bytes of index in a segment of up to 16 MiB of data (6 up to 4 GiB) and two
 /// varints (2 bytes for short keys and values under 128 bytes). Earlier versions are read as well: version 2, written
 /// until 2026-12-07, has the header "OPTSEG2\0" and index entries of the top half of the hash (u32) and a u32
@@ -31,8 +31,9 @@ internal static class SegmentFormat
     public const int FooterBytes = 40;
 
     /// <summary>
-    /// How many entries a bucket of the directory has on average: it costs half a byte of memory per entry. Part of
-    /// format 3, since it sets which bits of the hash the index entries keep.
+    /// How many entries a bucket of the directory has at least on average (at most twice as many, the bucket count
+    /// being a power of two): the directory costs at most half a byte of memory per entry. Part of format 3, since it
+    /// sets which bits of the hash the index entries keep.
     /// </summary>
     public const int EntriesPerBucket = 8;
 

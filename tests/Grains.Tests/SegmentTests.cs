@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Text;
 using Optimus.Grains.Storage;
@@ -192,6 +193,27 @@ public sealed class SegmentTests : IDisposable
         var records = entries.Sum(e => 1 + e.Item1.Length + 1 + e.Item2.Length);
         var padded = (SegmentFormat.HeaderBytes + records + 7) / 8 * 8;
         Assert.Equal(padded + (1000 * 5) + SegmentFormat.FooterBytes, new FileInfo(_temp.File("s.segment")).Length);
+    }
+
+    [Fact]
+    public void AnIndexEntryOfFormat3_IsThe16BitsOfTheHashAfterTheDirectorysAndA3ByteOffset_AsDocumented()
+    {
+        var entries = Enumerable.Range(0, 1000).Select(i => ($"user:{i:D8}", $"{i}")).ToArray();
+        Build("s", StagingLogTests.Entries(entries));
+        var bytes = File.ReadAllBytes(_temp.File("s.segment"));
+        var indexOffset = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(bytes.Length - SegmentFormat.FooterBytes + 16));
+        const int DirectoryBits = 6; // 1,000 entries at 8 a bucket, rounded down to a power of two: 64 buckets
+        var hashes = entries.Select(e => SegmentFormat.KeyHash(Encoding.UTF8.GetBytes(e.Item1))).Order().ToArray();
+
+        Assert.Equal("OPTSEG3\0"u8.ToArray(), bytes[..8]);
+        Assert.Equal(indexOffset + (1000 * 5) + SegmentFormat.FooterBytes, bytes.Length);
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            var entry = bytes.AsSpan(indexOffset + (i * 5), 5);
+            Assert.Equal((ushort)(hashes[i] >> (48 - DirectoryBits)), BinaryPrimitives.ReadUInt16LittleEndian(entry));
+            var offset = entry[2] | (entry[3] << 8) | (entry[4] << 16);
+            Assert.Equal(hashes[i], SegmentFormat.KeyHash(bytes.AsSpan(offset + 1, bytes[offset]))); // a one-byte varint, then the key
+        }
     }
 
     [Fact]
