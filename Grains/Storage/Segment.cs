@@ -87,8 +87,7 @@ internal sealed class Segment : IDisposable
     {
         var hash = SegmentFormat.KeyHash(key);
         var stored = _layout.Stored(hash);
-        var end = _buckets[BucketOf(hash) + 1];
-        for (var i = FirstWithHash(hash); i >= 0 && i < end && HashAt(i) == stored; i++)
+        for (var i = FirstWithHash(hash, out var end); i >= 0 && i < end && HashAt(i) == stored; i++)
         {
             RecordAt(RecordOffsetAt(i), out var candidate, out var candidateValue);
             if (candidate.SequenceEqual(key))
@@ -120,19 +119,20 @@ internal sealed class Segment : IDisposable
     /// <summary>Asks for the start of the record with <paramref name="hash"/>, reading the index (best asked for first).</summary>
     public void PrefetchRecord(ulong hash)
     {
-        if (FirstWithHash(hash) is var first and >= 0)
+        if (FirstWithHash(hash, out _) is var first and >= 0)
         {
             _file.Prefetch(RecordOffsetAt(first));
         }
     }
 
     // The index position of the first entry of this hash's bucket whose index entry keeps the same bits of it (they sit
-    // together, the bucket being sorted by them), or -1.
-    private long FirstWithHash(ulong hash)
+    // together, the bucket being sorted by them), or -1; and where the bucket ends.
+    private long FirstWithHash(ulong hash, out long end)
     {
         var stored = _layout.Stored(hash);
         var bucket = BucketOf(hash);
-        for (long i = _buckets[bucket], end = _buckets[bucket + 1]; i < end; i++)
+        end = _buckets[bucket + 1];
+        for (long i = _buckets[bucket]; i < end; i++)
         {
             var found = HashAt(i);
             if (found >= stored)
@@ -190,10 +190,11 @@ internal sealed class Segment : IDisposable
         }
 
         var header = file.Span(0, SegmentFormat.HeaderBytes);
-        var version = header.SequenceEqual(SegmentFormat.Magic) ? 3
-            : header.SequenceEqual(SegmentFormat.MagicVersion2) ? 2
-            : header.SequenceEqual(SegmentFormat.MagicVersion1) ? 1
-            : throw new InvalidDataException($"'{path}' is not a segment: its header is missing.");
+        var version = SegmentFormat.VersionOf(header);
+        if (version == 0)
+        {
+            throw new InvalidDataException($"'{path}' is not a segment: its header is missing.");
+        }
 
         var footer = file.Span(file.Length - SegmentFormat.FooterBytes, SegmentFormat.FooterBytes);
         if (!footer[32..].SequenceEqual(SegmentFormat.EndMagic) || StableHash.Hash64(footer[..24]) != BinaryPrimitives.ReadUInt64LittleEndian(footer[24..]))
@@ -204,12 +205,7 @@ internal sealed class Segment : IDisposable
         var count = BinaryPrimitives.ReadInt64LittleEndian(footer);
         var checksum = BinaryPrimitives.ReadUInt64LittleEndian(footer[8..]);
         var indexOffset = BinaryPrimitives.ReadInt64LittleEndian(footer[16..]);
-        var layout = version switch
-        {
-            1 => IndexLayout.Version1,
-            2 => IndexLayout.Version2(indexOffset),
-            _ => IndexLayout.Version3(indexOffset, count),
-        };
+        var layout = IndexLayout.Of(version, indexOffset, count);
         if (count is < 0 or > int.MaxValue || indexOffset < SegmentFormat.HeaderBytes || indexOffset + (count * layout.EntryBytes) + SegmentFormat.FooterBytes != file.Length)
         {
             throw new InvalidDataException($"Segment '{path}' says it holds {count} entries, which does not fit its size of {file.Length} bytes.");

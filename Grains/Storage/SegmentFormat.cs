@@ -37,11 +37,31 @@ internal static class SegmentFormat
     /// </summary>
     public const int EntriesPerBucket = 8;
 
-    public static ReadOnlySpan<byte> Magic => "OPTSEG3\0"u8;
+    /// <summary>The version segments are written in.</summary>
+    public const int CurrentVersion = 3;
 
-    public static ReadOnlySpan<byte> MagicVersion2 => "OPTSEG2\0"u8;
+    /// <summary>The header of a segment of <paramref name="version"/> (1 to <see cref="CurrentVersion"/>).</summary>
+    public static ReadOnlySpan<byte> Magic(int version) => version switch
+    {
+        1 => "OPTSEG1\0"u8,
+        2 => "OPTSEG2\0"u8,
+        3 => "OPTSEG3\0"u8,
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Segments have versions 1 to 3."),
+    };
 
-    public static ReadOnlySpan<byte> MagicVersion1 => "OPTSEG1\0"u8;
+    /// <summary>The version a segment's header names, or 0 when it is no segment's header.</summary>
+    public static int VersionOf(ReadOnlySpan<byte> header)
+    {
+        for (var version = 1; version <= CurrentVersion; version++)
+        {
+            if (header.SequenceEqual(Magic(version)))
+            {
+                return version;
+            }
+        }
+
+        return 0;
+    }
 
     public static ReadOnlySpan<byte> EndMagic => "OPTSEGND"u8;
 
@@ -69,12 +89,14 @@ internal readonly record struct IndexLayout(int HashBytes, int OffsetBytes, int 
 {
     public int EntryBytes => HashBytes + OffsetBytes;
 
-    public static IndexLayout Version1 => new(8, 8, 0);
-
-    public static IndexLayout Version2(long indexOffset) => new(4, indexOffset <= uint.MaxValue ? 4 : 8, 0);
-
-    public static IndexLayout Version3(long indexOffset, long count) =>
-        new(2, indexOffset <= 1 << 24 ? 3 : indexOffset <= uint.MaxValue ? 4 : 8, SegmentFormat.BucketBits(count));
+    /// <summary>The layout of a segment of <paramref name="version"/> whose index starts at <paramref name="indexOffset"/>.</summary>
+    public static IndexLayout Of(int version, long indexOffset, long count) => version switch
+    {
+        1 => new(8, 8, 0),
+        2 => new(4, indexOffset <= uint.MaxValue ? 4 : 8, 0),
+        3 => new(2, indexOffset <= 1 << 24 ? 3 : indexOffset <= uint.MaxValue ? 4 : 8, SegmentFormat.BucketBits(count)),
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "Segments have versions 1 to 3."),
+    };
 
     /// <summary>The part of a key's hash its index entry keeps.</summary>
     public ulong Stored(ulong hash) => (hash << HashShift) >> (64 - (8 * HashBytes));

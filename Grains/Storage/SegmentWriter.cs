@@ -109,8 +109,8 @@ internal static class SegmentWriter
         var offsets = new long[entries.Length];
         using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: BufferBytes))
         {
-            file.Write(SegmentFormat.Magic);
-            long position = SegmentFormat.Magic.Length;
+            file.Write(SegmentFormat.Magic(SegmentFormat.CurrentVersion));
+            long position = SegmentFormat.HeaderBytes;
             Span<byte> prefix = stackalloc byte[Varint.MaxBytes];
             for (var i = 0; i < entries.Length; i++)
             {
@@ -138,7 +138,7 @@ internal static class SegmentWriter
             var padding = (int)((8 - (position % 8)) % 8);
             file.Write(zeros[..padding]);
             var indexOffset = position + padding;
-            var layout = IndexLayout.Version3(indexOffset, entries.Length);
+            var layout = IndexLayout.Of(SegmentFormat.CurrentVersion, indexOffset, entries.Length);
             Span<byte> slot = stackalloc byte[layout.EntryBytes];
             for (var i = 0; i < entries.Length; i++)
             {

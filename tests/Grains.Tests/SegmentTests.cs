@@ -34,7 +34,7 @@ public sealed class SegmentTests : IDisposable
         var records = entries.Select(e => (Key: Encoding.UTF8.GetBytes(e.Key), Value: Encoding.UTF8.GetBytes(e.Value)))
             .OrderBy(r => SegmentFormat.KeyHash(r.Key)).ToArray();
         using var file = new FileStream(path, FileMode.Create);
-        file.Write(version switch { 1 => SegmentFormat.MagicVersion1, 2 => SegmentFormat.MagicVersion2, _ => SegmentFormat.Magic });
+        file.Write(SegmentFormat.Magic(version));
         file.Position = dataOffset;
         var offsets = new List<long>();
         ulong checksum = 0;
@@ -51,12 +51,7 @@ public sealed class SegmentTests : IDisposable
 
         file.Write(new byte[(8 - (file.Position % 8)) % 8]);
         var indexOffset = file.Position;
-        var layout = version switch
-        {
-            1 => IndexLayout.Version1,
-            2 => IndexLayout.Version2(indexOffset),
-            _ => IndexLayout.Version3(indexOffset, records.Length),
-        };
+        var layout = IndexLayout.Of(version, indexOffset, records.Length);
         var slot = new byte[layout.EntryBytes];
         for (var i = 0; i < records.Length; i++)
         {
