@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Optimus.Grains.Diagnostics;
 using Optimus.Grains.Routing;
 using Optimus.Runtime;
@@ -14,34 +15,18 @@ namespace Optimus.Grains.Loading;
 internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grains, OptimusMetrics metrics)
 {
     /// <summary>Writes <paramref name="entries"/> (table, entry) and returns how many were new.</summary>
-    public async Task<int> WriteAsync(string dataset, string version, string batchId, IReadOnlyList<(string Table, Entry Entry)> entries)
+    public async Task<int> WriteAsync(string dataset, string version, string batchId, IReadOnlyCollection<(string Table, Entry Entry)> entries)
     {
         var layout = await directory.GetLayoutAsync(dataset, version);
-        var batches = new Dictionary<(string Table, int Shard), ImmutableArray<Entry>.Builder>();
-        foreach (var (table, entry) in entries)
-        {
-            if (!layout.HasTable(table))
-            {
-                throw new ProblemException(ProblemCodes.TableNotFound, $"Dataset '{dataset}' has no table '{table}'.");
-            }
-
-            Names.CheckKey(entry.Key);
-            var shard = (table, layout.ShardOf(entry.Key));
-            if (!batches.TryGetValue(shard, out var batch))
-            {
-                batches[shard] = batch = ImmutableArray.CreateBuilder<Entry>();
-            }
-
-            batch.Add(entry);
-        }
+        var batches = Split(dataset, layout, entries);
 
         // Admitted as a whole by the version, so that a save's fence finds the request wholly in or wholly out.
         var admission = grains.GetGrain<IVersionGrain>(layout.Id);
         await admission.AdmitLoad();
         try
         {
-            var accepted = (await Task.WhenAll(batches.Select(pair =>
-                grains.GetGrain<IEntryShardGrain>(layout.ShardKey(pair.Key.Table, pair.Key.Shard)).AddBatch(batchId, pair.Value.ToImmutable())))).Sum();
+            var accepted = (await Task.WhenAll(batches.Select(batch =>
+                grains.GetGrain<IEntryShardGrain>(layout.ShardKey(batch.Table, batch.Shard)).AddBatch(batchId, batch.Entries)))).Sum();
             metrics.Written(dataset, accepted);
             return accepted;
         }
@@ -49,5 +34,68 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
         {
             await admission.ReleaseLoad();
         }
+    }
+
+    // Each shard's batch in an array of its exact size, counted first: no array outgrown and copied, and none a large
+    // object for the 10,000 entries a request may carry. A request's entries are mostly of one table, so the table's
+    // arrays are looked up only when the table changes.
+    private static List<(string Table, int Shard, ImmutableArray<Entry> Entries)> Split(
+        string dataset, VersionLayout layout, IReadOnlyCollection<(string Table, Entry Entry)> entries)
+    {
+        var shardOf = new int[entries.Count];
+        var tables = new Dictionary<string, TableSplit>(StringComparer.Ordinal);
+        TableSplit? split = null;
+        var i = 0;
+        foreach (var (table, entry) in entries)
+        {
+            if (split?.Table != table)
+            {
+                if (!layout.HasTable(table))
+                {
+                    throw new ProblemException(ProblemCodes.TableNotFound, $"Dataset '{dataset}' has no table '{table}'.");
+                }
+
+                split = tables.TryGetValue(table, out var seen) ? seen : tables[table] = new TableSplit(table, layout.Shards);
+            }
+
+            Names.CheckKey(entry.Key);
+            split.Left[shardOf[i++] = layout.ShardOf(entry.Key)]++;
+        }
+
+        var batches = new List<(string Table, int Shard, ImmutableArray<Entry> Entries)>();
+        foreach (var table in tables.Values)
+        {
+            for (var shard = 0; shard < layout.Shards; shard++)
+            {
+                if (table.Left[shard] > 0)
+                {
+                    var batch = table.Batches[shard] = new Entry[table.Left[shard]];
+                    batches.Add((table.Table, shard, ImmutableCollectionsMarshal.AsImmutableArray(batch)));
+                }
+            }
+        }
+
+        // Filled front to back, so that a key written twice in a request keeps its order: the last write wins.
+        split = null;
+        i = 0;
+        foreach (var (table, entry) in entries)
+        {
+            split = split?.Table == table ? split : tables[table];
+            var shard = shardOf[i++];
+            var batch = split.Batches[shard]!;
+            batch[batch.Length - split.Left[shard]--] = entry;
+        }
+
+        return batches;
+    }
+
+    private sealed class TableSplit(string table, int shards)
+    {
+        public string Table { get; } = table;
+
+        /// <summary>Per shard: entries counted, then entries still to place.</summary>
+        public int[] Left { get; } = new int[shards];
+
+        public Entry[]?[] Batches { get; } = new Entry[]?[shards];
     }
 }

@@ -1,32 +1,45 @@
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Optimus.Grains;
+using Optimus.Grains.Loading;
 
 namespace Optimus.Silo.Api;
 
 /// <summary>
-/// A load request's body, read whole and parsed without copying: each entry's value is its JSON text exactly as sent,
-/// a slice of the body. Every limit and rule is checked before anything is written, so a bad request changes nothing.
-/// The body is not pooled: the slices travel to the shards by reference, and a shard may still hold them after this
-/// request has given up waiting for it.
+/// A load request's body, read whole into a pooled array and parsed from it: each entry's value is its JSON text
+/// exactly as sent, copied into a <see cref="ValueArena"/> of the request, because the values travel to the shards by
+/// reference and a shard may still hold them after this request has given up waiting for it. A request of values under
+/// 16 kB makes no large object, so loading does not drive the collector's full collections. Every limit and rule is
+/// checked before anything is written, so a bad request changes nothing.
 /// </summary>
 internal sealed class EntryBody
 {
-    private EntryBody(List<(string Table, Entry Entry)> entries) => Entries = entries;
+    private EntryBody(IReadOnlyCollection<(string Table, Entry Entry)> entries) => Entries = entries;
 
-    public IReadOnlyList<(string Table, Entry Entry)> Entries { get; }
+    public IReadOnlyCollection<(string Table, Entry Entry)> Entries { get; }
 
     /// <summary>Reads <c>[{"key","value"}]</c> (with <paramref name="table"/>) or <c>[{"table","key","value"}]</c> (without).</summary>
-    public static async Task<EntryBody> ReadAsync(HttpRequest request, ApiLimits limits, string? table) =>
-        new(Parse(await ReadAllAsync(request, limits.MaxRequestBytes), limits, table));
+    public static async Task<EntryBody> ReadAsync(HttpRequest request, ApiLimits limits, string? table)
+    {
+        var (body, length) = await ReadAllAsync(request, limits.MaxRequestBytes);
+        try
+        {
+            return new(Parse(body.AsSpan(0, length), limits, table));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
 
     /// <summary>Reads a body that is one JSON value (the single-entry write), checked to be valid JSON.</summary>
     public static async Task<EntryBody> ReadValueAsync(HttpRequest request, ApiLimits limits, string table, string key)
     {
-        var body = await ReadAllAsync(request, limits.MaxValueBytes);
+        var (body, length) = await ReadAllAsync(request, limits.MaxValueBytes);
         try
         {
-            var reader = new Utf8JsonReader(body.Span);
+            var reader = new Utf8JsonReader(body.AsSpan(0, length));
             if (!reader.Read())
             {
                 throw Invalid("The body must be a JSON value.");
@@ -40,15 +53,22 @@ internal sealed class EntryBody
                 throw Invalid("The body must be one JSON value; something follows it.");
             }
 
-            return new EntryBody([(table, new Entry(key, body[start..end]))]);
+            return new EntryBody([(table, new Entry(key, body.AsSpan(start..end).ToArray()))]);
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException)
         {
             throw Invalid($"The body is not valid JSON: {exception.Message}");
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(HttpRequest request, long limit)
+    // The body whole, in an array of the shared pool that the caller returns: a pooled array is no new large object, and
+    // parsing one span is faster than parsing Kestrel's blocks of 4 kB where they lie (5,000 entries, 614 kB: 1.7 ms
+    // against 2.6-2.9 ms, copy included).
+    private static async Task<(byte[] Rented, int Length)> ReadAllAsync(HttpRequest request, long limit)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
         {
@@ -72,9 +92,11 @@ internal sealed class EntryBody
 
             if (result.IsCompleted)
             {
-                var body = System.Buffers.BuffersExtensions.ToArray(result.Buffer);
+                var length = (int)result.Buffer.Length;
+                var body = ArrayPool<byte>.Shared.Rent(length);
+                result.Buffer.CopyTo(body);
                 reader.AdvanceTo(result.Buffer.End);
-                return body;
+                return (body, length);
             }
 
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
@@ -84,10 +106,11 @@ internal sealed class EntryBody
     private static ProblemException TooLarge(long limit) =>
         new(ProblemCodes.PayloadTooLarge, $"The body is larger than the limit of {limit} bytes; split it into several requests.");
 
-    private static List<(string Table, Entry Entry)> Parse(ReadOnlyMemory<byte> body, ApiLimits limits, string? table)
+    private static ChunkedList<(string Table, Entry Entry)> Parse(ReadOnlySpan<byte> body, ApiLimits limits, string? table)
     {
-        var entries = new List<(string, Entry)>();
-        var reader = new Utf8JsonReader(body.Span);
+        var entries = new ChunkedList<(string, Entry)>();
+        var values = new ValueArena();
+        var reader = new Utf8JsonReader(body);
         try
         {
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
@@ -103,7 +126,7 @@ internal sealed class EntryBody
                         $"A load request carries at most {limits.MaxEntriesPerRequest} entries; split it into several requests.");
                 }
 
-                entries.Add(ParseEntry(ref reader, body, limits, table, entries.Count));
+                entries.Add(ParseEntry(ref reader, body, values, limits, table, entries.Count));
             }
 
             if (reader.Read())
@@ -120,7 +143,8 @@ internal sealed class EntryBody
         return entries;
     }
 
-    private static (string Table, Entry Entry) ParseEntry(ref Utf8JsonReader reader, ReadOnlyMemory<byte> body, ApiLimits limits, string? table, int index)
+    private static (string Table, Entry Entry) ParseEntry(
+        ref Utf8JsonReader reader, ReadOnlySpan<byte> body, ValueArena values, ApiLimits limits, string? table, int index)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -146,7 +170,7 @@ internal sealed class EntryBody
                     throw new ProblemException(ProblemCodes.PayloadTooLarge, $"Entry {index}: the value has {length} bytes; the limit is {limits.MaxValueBytes}.");
                 }
 
-                value = body.Slice(start, length);
+                value = values.Copy(body.Slice(start, length));
             }
             else if (table is null && reader.ValueTextEquals("table"u8))
             {

@@ -163,6 +163,42 @@ public sealed class LoadingTests(SiloFixture fixture) : IClassFixture<SiloFixtur
     }
 
     [Fact]
+    public async Task LargeMultiTableRequest_KeepsEveryValueExactly_AndTheLastWriteOfEachKey()
+    {
+        // More entries than a chunk of the parsed list holds (1,024) and more value bytes than a chunk of the arena
+        // (64 kB), one value big enough for an array of its own, tables interleaved, and keys written again later on.
+        var (dataset, version) = await DraftAsync();
+        var expected = new Dictionary<(string Table, string Key), string>();
+        var body = new StringBuilder("[");
+        for (var i = 0; i < 3_000; i++)
+        {
+            var key = $"k{i % 2_500}"; // k0-k499 are written twice, 2,500 entries apart
+            var table = i % 2_500 % 3 == 0 ? "u" : "t";
+            var value = i == 1_234 ? $"{{ \"big\": \"{new string('b', 20_000)}\" }}" : $"{{ \"n\": {i}, \"pad\": \"{new string('x', i % 97)}\" }}";
+            body.Append(i == 0 ? "" : ",").Append($"{{\"table\":\"{table}\",\"key\":\"{key}\",\"value\":{value}}}");
+            expected[(table, key)] = value;
+        }
+
+        using (var response = await Api.PostRawAsync($"/v1/datasets/{dataset}?version={version}", body.Append(']').ToString()))
+        {
+            Assert.Equal(3_000, (await OptimusApi.ExpectAsync(response, HttpStatusCode.OK)).GetProperty("accepted").GetInt32());
+        }
+
+        var saved = await Api.SaveAsync(version);
+        foreach (var table in new[] { "t", "u" })
+        {
+            var keys = expected.Keys.Where(k => k.Table == table).Select(k => k.Key).ToList();
+            Assert.Equal(keys.Count, saved.GetProperty("tables").GetProperty(table).GetProperty("entries").GetInt64());
+            foreach (var chunk in keys.Chunk(400))
+            {
+                var (read, _, _) = await Api.GetManyAsync(dataset, table, chunk, version);
+                var found = read.GetProperty("found");
+                Assert.All(chunk, key => Assert.Equal(expected[(table, key)], found.GetProperty(key).GetRawText()));
+            }
+        }
+    }
+
+    [Fact]
     public async Task DeclaredCountsAndChecksums_ThatMatch_Save_ComputedAsTheReadmeSays()
     {
         var (dataset, version) = await DraftAsync();
