@@ -37,8 +37,9 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
     }
 
     // Each shard's batch in an array of its exact size, counted first: no array outgrown and copied, and none a large
-    // object for the 10,000 entries a request may carry. A request's entries are mostly of one table, so the table's
-    // arrays are looked up only when the table changes.
+    // object up to 10,000 entries a request (the REST API's default limit). A request's entries are mostly of one
+    // table, so the table's arrays are looked up only when the table changes. Both passes rely on the entries coming
+    // in the same order each time they are enumerated.
     private static List<(string Table, int Shard, ImmutableArray<Entry> Entries)> Split(
         string dataset, VersionLayout layout, IReadOnlyCollection<(string Table, Entry Entry)> entries)
     {
@@ -59,7 +60,8 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
             }
 
             Names.CheckKey(entry.Key);
-            split.Left[shardOf[i++] = layout.ShardOf(entry.Key)]++;
+            var shard = shardOf[i++] = layout.ShardOf(entry.Key);
+            split.Counts[shard]++;
         }
 
         var batches = new List<(string Table, int Shard, ImmutableArray<Entry> Entries)>();
@@ -67,9 +69,9 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
         {
             for (var shard = 0; shard < layout.Shards; shard++)
             {
-                if (table.Left[shard] > 0)
+                if (table.Counts[shard] > 0)
                 {
-                    var batch = table.Batches[shard] = new Entry[table.Left[shard]];
+                    var batch = table.Batches[shard] = new Entry[table.Counts[shard]];
                     batches.Add((table.Table, shard, ImmutableCollectionsMarshal.AsImmutableArray(batch)));
                 }
             }
@@ -82,8 +84,7 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
         {
             split = split?.Table == table ? split : tables[table];
             var shard = shardOf[i++];
-            var batch = split.Batches[shard]!;
-            batch[batch.Length - split.Left[shard]--] = entry;
+            split.Batches[shard]![split.Filled[shard]++] = entry;
         }
 
         return batches;
@@ -93,8 +94,9 @@ internal sealed class EntryWriter(VersionDirectory directory, IGrainFactory grai
     {
         public string Table { get; } = table;
 
-        /// <summary>Per shard: entries counted, then entries still to place.</summary>
-        public int[] Left { get; } = new int[shards];
+        public int[] Counts { get; } = new int[shards];
+
+        public int[] Filled { get; } = new int[shards];
 
         public Entry[]?[] Batches { get; } = new Entry[]?[shards];
     }

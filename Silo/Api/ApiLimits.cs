@@ -27,9 +27,9 @@ public sealed class ApiLimits : IValidatedOptions
             yield return "ApiLimits.MaxEntriesPerRequest must be at least 1.";
         }
 
-        if (MaxRequestBytes < 1024)
+        if (MaxRequestBytes is < 1024 or > 1L << 30)
         {
-            yield return "ApiLimits.MaxRequestBytes must be at least 1 KiB.";
+            yield return "ApiLimits.MaxRequestBytes must be between 1 KiB and 1 GiB: a body is read whole into one array.";
         }
 
         if (MaxValueBytes < 16 || MaxValueBytes > MaxRequestBytes)

@@ -3,7 +3,8 @@ namespace Optimus.Silo.Api;
 /// <summary>
 /// Copies a load request's values out of its pooled body into memory the entries own. Small values share chunks kept
 /// under the large object heap's threshold, so that a request's values make no large objects (each of which counts
-/// towards a full collection) and no object each; a value of more than a quarter of a chunk gets an array of its own.
+/// towards a full collection) and no object each; a value of more than a quarter of a chunk gets an array of its own,
+/// a large object only from 85,000 bytes.
 /// </summary>
 internal sealed class ValueArena
 {

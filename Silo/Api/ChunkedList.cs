@@ -1,11 +1,12 @@
 using System.Collections;
 
-namespace Optimus.Grains.Loading;
+namespace Optimus.Silo.Api;
 
 /// <summary>
-/// An append-only list kept in chunks of <see cref="ChunkLength"/> items: however long it grows, no array of it is a
-/// large object, and growing copies nothing. A load request's entries go into one, so that a request makes no work for
-/// the collector's full collections (which large objects trigger) and no copies of arrays outgrown.
+/// An append-only list kept in chunks of <see cref="ChunkLength"/> items: for items of up to 80 bytes (a load request's
+/// entries are 16) however long it grows no array of it is a large object, and growing copies nothing. A load request's
+/// entries go into one, so that a request makes no work for the collector's full collections (which large objects
+/// trigger) and no copies of arrays outgrown.
 /// </summary>
 internal sealed class ChunkedList<T> : IReadOnlyCollection<T>
 {
@@ -30,9 +31,15 @@ internal sealed class ChunkedList<T> : IReadOnlyCollection<T>
 
     public IEnumerator<T> GetEnumerator()
     {
-        for (var i = 0; i < Count; i++)
+        var left = Count;
+        foreach (var chunk in _chunks)
         {
-            yield return _chunks[i / ChunkLength][i % ChunkLength];
+            for (var i = 0; i < Math.Min(left, ChunkLength); i++)
+            {
+                yield return chunk[i];
+            }
+
+            left -= ChunkLength;
         }
     }
 

@@ -1,7 +1,7 @@
-using Optimus.Grains.Loading;
+using Optimus.Silo.Api;
 using Xunit;
 
-namespace Optimus.Grains.Tests;
+namespace Optimus.Silo.Tests;
 
 /// <summary>The list a load request's entries are parsed into: every item, in order, across its chunks.</summary>
 public sealed class ChunkedListTests
