@@ -19,8 +19,9 @@ internal sealed class EntryReader(IGrainFactory grains, VersionDirectory directo
     {
         Names.CheckKey(key);
         var (layout, active) = await ResolveAsync(dataset, table, version);
-        var shard = layout.ShardOf(key);
-        var value = segments.TryGet(new ShardKey(layout.Id, table, shard), key, out var opened) ? opened : await ShardGrain(dataset, layout, table, shard, 1).Get(key);
+        var hash = StableHash.Hash64(key);
+        var shard = VersionLayout.ShardOf(hash, layout.Shards);
+        var value = segments.TryGet(new ShardKey(layout.Id, table, shard), key, hash, out var opened) ? opened : await ShardGrain(dataset, layout, table, shard, 1).Get(key);
         metrics.Read(dataset, value is null ? 0 : 1, value is null ? 1 : 0);
         return new EntryRead(layout.Id, active, value);
     }

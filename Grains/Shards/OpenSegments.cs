@@ -17,20 +17,22 @@ namespace Optimus.Grains.Shards;
 /// </summary>
 internal sealed class OpenSegments
 {
+    private static readonly Segment.ValueAt Missing = new(-1, 0);
     private readonly ConcurrentDictionary<ShardKey, Shelved> _segments = new();
 
     /// <summary>
-    /// Reads <paramref name="key"/> from the shard's segment when this silo has it open: true with the value (null when
-    /// the segment does not hold the key), false when the shard's grain must be asked.
+    /// Reads <paramref name="key"/>, whose hash (<see cref="StableHash.Hash64(string)"/>) the caller has, from the
+    /// shard's segment when this silo has it open: true with the value (null when the segment does not hold the key),
+    /// false when the shard's grain must be asked.
     /// </summary>
-    public bool TryGet(ShardKey shard, string key, out ReadOnlyMemory<byte>? value)
+    public bool TryGet(ShardKey shard, string key, ulong hash, out ReadOnlyMemory<byte>? value)
     {
         if (_segments.TryGetValue(shard, out var shelved) && shelved.Segment.TryAcquire())
         {
             try
             {
                 shelved.MarkRead();
-                value = shelved.Segment.Get(key);
+                value = shelved.Segment.TryLocate(key, hash, out var found) ? shelved.Segment.Value(found).ToArray() : (ReadOnlyMemory<byte>?)null;
                 return true;
             }
             finally
@@ -77,15 +79,30 @@ internal sealed class OpenSegments
                 open[shardOf[i]].Shelf?.Segment.PrefetchRecord(hashes[i]);
             }
 
+            Span<Segment.ValueAt> found = keys.Length <= StackKeys ? stackalloc Segment.ValueAt[keys.Length] : new Segment.ValueAt[keys.Length];
+            long bytes = 0;
+            for (var i = 0; i < keys.Length; i++)
+            {
+                if (open[shardOf[i]].Shelf is not { } shelf)
+                {
+                    (elsewhere ??= []).Add(i);
+                }
+                else if (shelf.Segment.TryLocate(keys[i], hashes[i], out found[i]))
+                {
+                    bytes += found[i].Length;
+                }
+                else
+                {
+                    found[i] = Missing;
+                }
+            }
+
+            var copies = new ValueArena(bytes); // the values read, in as few arrays as the arena allows: one up to 64 kB
             for (var i = 0; i < keys.Length; i++)
             {
                 if (open[shardOf[i]].Shelf is { } shelf)
                 {
-                    values[i] = shelf.Segment.Get(keys[i]);
-                }
-                else
-                {
-                    (elsewhere ??= []).Add(i);
+                    values[i] = found[i] == Missing ? (ReadOnlyMemory<byte>?)null : copies.Copy(shelf.Segment.Value(found[i])); // a bare null would be an empty value
                 }
             }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Optimus.Grains;
+using Optimus.Grains.Storage;
 
 namespace Optimus.Silo.Api;
 
@@ -110,7 +111,7 @@ internal sealed class EntryBody
     internal static ChunkedList<(string Table, Entry Entry)> Parse(ReadOnlySpan<byte> body, ApiLimits limits, string? table)
     {
         var entries = new ChunkedList<(string, Entry)>();
-        var values = new ValueArena();
+        var values = new ValueArena(body.Length); // the values are part of the body
         var reader = new Utf8JsonReader(body);
         try
         {

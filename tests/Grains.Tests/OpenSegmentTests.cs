@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Optimus.Grains.Loading;
@@ -60,6 +61,22 @@ public sealed class OpenSegmentTests
 
         Assert.Equal(asked.Select(k => k.StartsWith("absent", StringComparison.Ordinal) ? "(missing)" : $"\"v{k[1..]}\""), read.Values.Select(Text));
         Assert.Equal(4, calls.Reads); // one GetMany for each shard that had not opened its segment
+    }
+
+    [Fact]
+    public async Task AThousandKeyRead_OfValuesOfManySizes_ReturnsEachValueExactly_InTheKeysOrder()
+    {
+        await using var cluster = await StartAsync();
+        static string ValueOf(int i) => $"\"{new string((char)('a' + (i % 26)), i % 300 == 0 ? 20_000 : 50 + (i % 400))}{i}\"";
+        var (version, reader) = await PublishAsync(cluster, entries: 3000, expectedEntries: 250_000, valueOf: ValueOf); // four shards
+        var asked = Enumerable.Range(0, 1000).Select(i => i % 10 == 9 ? $"absent{i}" : $"k{(i * 7) % 3000}").ToList();
+
+        var read = await reader.GetManyAsync(version.Dataset, Table, [.. asked], version.Id); // the shards' grains open their segments
+        var again = await reader.GetManyAsync(version.Dataset, Table, [.. asked], version.Id); // read from the open segments
+
+        var expected = asked.Select(k => k.StartsWith("absent", StringComparison.Ordinal) ? "(missing)" : ValueOf(int.Parse(k[1..], CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(expected, read.Values.Select(Text));
+        Assert.Equal(expected, again.Values.Select(Text));
     }
 
     [Fact]
@@ -177,14 +194,16 @@ public sealed class OpenSegmentTests
     }
 
     // A published version (of one shard, unless told to expect more entries) holding k0..k{n-1} = "v0".."v{n-1}".
-    private static async Task<(VersionInfo Version, EntryReader Reader)> PublishAsync(TestCluster cluster, int entries, long expectedEntries = 1)
+    private static async Task<(VersionInfo Version, EntryReader Reader)> PublishAsync(
+        TestCluster cluster, int entries, long expectedEntries = 1, Func<int, string>? valueOf = null)
     {
+        valueOf ??= i => $"\"v{i}\"";
         var name = OptimusCluster.NewName();
         var dataset = cluster.Client.GetGrain<IDatasetGrain>(name);
         await dataset.Create([Table], new RetentionPolicy());
         var version = await dataset.CreateVersion(null, expectedEntries);
         await cluster.Services.GetRequiredService<EntryWriter>().WriteAsync(
-            name, version.Id, "b", [.. Enumerable.Range(0, entries).Select(i => (Table, new Entry($"k{i}", Encoding.UTF8.GetBytes($"\"v{i}\""))))]);
+            name, version.Id, "b", [.. Enumerable.Range(0, entries).Select(i => (Table, new Entry($"k{i}", Encoding.UTF8.GetBytes(valueOf(i)))))]);
         await dataset.Save(version.Id, null);
         await LifecycleTests.WaitForAsync(dataset, version.Id, VersionStatus.Saved);
         await dataset.Publish(version.Id);

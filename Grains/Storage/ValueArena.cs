@@ -1,0 +1,38 @@
+namespace Optimus.Grains.Storage;
+
+/// <summary>
+/// Copies values into memory of their own, out of a buffer that is about to be reused: a load request's pooled body,
+/// a segment that a read releases. Small values share chunks, so that many values make no object each and no large
+/// objects (each of which counts towards a full collection): a chunk is no larger than the bytes still expected
+/// (those of a read's values are known exactly), and never larger than 64 kB, under the large-object threshold. A
+/// value of more than 16 kB gets an array of its own, a large object only from 85,000 bytes.
+/// </summary>
+internal sealed class ValueArena(long expectedBytes)
+{
+    private const int ChunkBytes = 64 * 1024;
+    private const int OwnArrayBytes = ChunkBytes / 4;
+    private long _expected = expectedBytes; // the bytes still to come, as far as the caller knows; a chunk holds no more
+    private byte[]? _chunk;
+    private int _used;
+
+    public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> value)
+    {
+        _expected -= value.Length;
+        if (value.Length > OwnArrayBytes)
+        {
+            return value.ToArray();
+        }
+
+        if (_chunk is null || _chunk.Length - _used < value.Length)
+        {
+            var size = (int)Math.Clamp(_expected + value.Length, value.Length, ChunkBytes);
+            _chunk = GC.AllocateUninitializedArray<byte>(size); // every byte handed out is written first
+            _used = 0;
+        }
+
+        var copy = _chunk.AsMemory(_used, value.Length);
+        value.CopyTo(copy.Span);
+        _used += value.Length;
+        return copy;
+    }
+}
