@@ -89,7 +89,7 @@ internal sealed class OpenSegments
                 }
                 else if (shelf.Segment.TryLocate(keys[i], hashes[i], out found[i]))
                 {
-                    bytes += found[i].Length;
+                    bytes += ValueArena.ChunkedBytes(found[i].Length);
                 }
                 else
                 {

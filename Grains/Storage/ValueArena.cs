@@ -11,18 +11,22 @@ internal sealed class ValueArena(long expectedBytes)
 {
     private const int ChunkBytes = 64 * 1024;
     private const int OwnArrayBytes = ChunkBytes / 4;
-    private long _expected = expectedBytes; // the bytes still to come, as far as the caller knows; a chunk holds no more
+    // The chunks' bytes still to come (see ChunkedBytes), as far as the caller knows: a chunk holds no more.
+    private long _expected = expectedBytes;
     private byte[]? _chunk;
     private int _used;
 
+    /// <summary>What a value of <paramref name="length"/> bytes adds to the chunks: nothing when it gets an array of its own.</summary>
+    public static long ChunkedBytes(int length) => length > OwnArrayBytes ? 0 : length;
+
     public ReadOnlyMemory<byte> Copy(ReadOnlySpan<byte> value)
     {
-        _expected -= value.Length;
         if (value.Length > OwnArrayBytes)
         {
             return value.ToArray();
         }
 
+        _expected -= value.Length;
         if (_chunk is null || _chunk.Length - _used < value.Length)
         {
             var size = (int)Math.Clamp(_expected + value.Length, value.Length, ChunkBytes);

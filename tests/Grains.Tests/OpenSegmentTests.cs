@@ -71,8 +71,12 @@ public sealed class OpenSegmentTests
         var (version, reader) = await PublishAsync(cluster, entries: 3000, expectedEntries: 250_000, valueOf: ValueOf); // four shards
         var asked = Enumerable.Range(0, 1000).Select(i => i % 10 == 9 ? $"absent{i}" : $"k{(i * 7) % 3000}").ToList();
 
+        var calls = cluster.Services.GetRequiredService<ShardReadCounter>();
+
         var read = await reader.GetManyAsync(version.Dataset, Table, [.. asked], version.Id); // the shards' grains open their segments
+        Assert.Equal(4, calls.Reads);
         var again = await reader.GetManyAsync(version.Dataset, Table, [.. asked], version.Id); // read from the open segments
+        Assert.Equal(4, calls.Reads);
 
         var expected = asked.Select(k => k.StartsWith("absent", StringComparison.Ordinal) ? "(missing)" : ValueOf(int.Parse(k[1..], CultureInfo.InvariantCulture))).ToList();
         Assert.Equal(expected, read.Values.Select(Text));
