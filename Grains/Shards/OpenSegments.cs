@@ -32,7 +32,7 @@ internal sealed class OpenSegments
             try
             {
                 shelved.MarkRead();
-                value = shelved.Segment.TryLocate(key, hash, out var found) ? shelved.Segment.Value(found).ToArray() : (ReadOnlyMemory<byte>?)null;
+                value = shelved.Segment.Get(key, hash);
                 return true;
             }
             finally

@@ -60,7 +60,10 @@ internal sealed class Segment : IDisposable
     }
 
     /// <summary>The value of <paramref name="key"/> in an array of its own, or null when the segment does not hold it.</summary>
-    public ReadOnlyMemory<byte>? Get(string key) => TryLocate(key, StableHash.Hash64(key), out var value) ? Value(value).ToArray() : (ReadOnlyMemory<byte>?)null;
+    public ReadOnlyMemory<byte>? Get(string key) => Get(key, StableHash.Hash64(key));
+
+    /// <summary>As <see cref="Get(string)"/>, for a caller that has the key's hash (<see cref="StableHash.Hash64(string)"/>).</summary>
+    public ReadOnlyMemory<byte>? Get(string key, ulong hash) => TryLocate(key, hash, out var value) ? Value(value).ToArray() : (ReadOnlyMemory<byte>?)null;
 
     /// <summary>
     /// Finds <paramref name="key"/>, whose hash (<see cref="StableHash.Hash64(string)"/>) the caller has: where its
