@@ -19,8 +19,14 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     private const byte BodyValue = 1;
     private const byte BodyException = 2;
 
+    // This thread's buffers for the message being encoded: its head, the body's first bytes, and the serialized
+    // argument or result that ends it. Not arrays of their own per message: a 1,000-key answer would be a large-object
+    // array per call, which only a full collection frees. ReleaseBuffers gives a large one's array back.
     [ThreadStatic]
-    private static PooledBufferWriter? t_scratch;
+    private static PooledBufferWriter? t_head;
+
+    [ThreadStatic]
+    private static PooledBufferWriter? t_prefix;
 
     [ThreadStatic]
     private static PooledBufferWriter? t_payload;
@@ -30,39 +36,61 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
 
     public void Write(Message message, IBufferWriter<byte> output)
     {
-        var writer = new WireWriter(output);
-        writer.WriteByte(FormatVersion);
-        writer.WriteByte((byte)message.Direction);
-        writer.WriteVarUInt64((ulong)message.Id);
-        writer.WriteByte((byte)message.Flags);
-        writer.WriteSilo(message.SendingSilo);
-        writer.WriteGrainId(message.SendingGrain);
-        writer.WriteSilo(message.TargetSilo);
-        writer.WriteGuid(message.Client);
-        writer.WriteByte(message.ForwardCount);
-        writer.WriteGrainId(message.TargetGrain);
-        writer.WriteString(message.InterfaceName);
-        writer.WriteUInt32(message.MethodId);
-        writer.WriteVarUInt64(RemainingMilliseconds(message));
-        writer.WriteGuid(message.CallChainId);
-        WriteContext(writer, message.RequestContext);
-        WritePath(writer, message.CallPath);
+        using var encoded = Encode(message);
+        encoded.CopyTo(output);
+    }
+
+    /// <summary>
+    /// Encodes <paramref name="message"/> into this thread's buffers, its serialized result or last argument apart, so
+    /// that a transport can write it behind a frame header of the right length without copying it first.
+    /// </summary>
+    public EncodedMessage Encode(Message message)
+    {
         try
         {
-            if (message.Direction == MessageDirection.Response)
-            {
-                WriteResponse(writer, message);
-            }
-            else
-            {
-                WriteArguments(writer, message);
-            }
+            var head = Empty(ref t_head, 256);
+            var writer = new WireWriter(head);
+            writer.WriteByte(FormatVersion);
+            writer.WriteByte((byte)message.Direction);
+            writer.WriteVarUInt64((ulong)message.Id);
+            writer.WriteByte((byte)message.Flags);
+            writer.WriteSilo(message.SendingSilo);
+            writer.WriteGrainId(message.SendingGrain);
+            writer.WriteSilo(message.TargetSilo);
+            writer.WriteGuid(message.Client);
+            writer.WriteByte(message.ForwardCount);
+            writer.WriteGrainId(message.TargetGrain);
+            writer.WriteString(message.InterfaceName);
+            writer.WriteUInt32(message.MethodId);
+            writer.WriteVarUInt64(RemainingMilliseconds(message));
+            writer.WriteGuid(message.CallChainId);
+            WriteContext(writer, message.RequestContext);
+            WritePath(writer, message.CallPath);
+
+            // The body is its prefix, then its tail; its length goes first.
+            var prefix = Empty(ref t_prefix, 64);
+            var tail = message.Body is EncodedBody encoded
+                ? encoded.Bytes // passed on as it came: a gateway relays a client's request or its response
+                : message.Direction == MessageDirection.Response
+                    ? WriteResponse(new WireWriter(prefix), message)
+                    : WriteArguments(new WireWriter(prefix), message);
+            writer.WriteVarUInt64((ulong)(prefix.WrittenCount + tail.Length));
+            head.Write(prefix.WrittenSpan);
+            return new EncodedMessage(head.WrittenSpan, tail);
         }
-        finally
+        catch
         {
-            t_payload?.Reset(); // a large body's rented arrays go back to the pool, not stay with this thread
-            t_scratch?.Reset();
+            ReleaseBuffers();
+            throw;
         }
+    }
+
+    /// <summary>Empties this thread's encoding buffers, giving a large message's rented arrays back to the pool.</summary>
+    internal static void ReleaseBuffers()
+    {
+        t_head?.Reset();
+        t_prefix?.Reset();
+        t_payload?.Reset();
     }
 
     public Message Read(ReadOnlySpan<byte> frame)
@@ -162,71 +190,65 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     private ulong RemainingMilliseconds(Message message) =>
         message.ExpiresAt == 0 ? 0 : (ulong)Math.Max(1, Math.Ceiling(time.Remaining(message.ExpiresAt).TotalMilliseconds));
 
-    private void WriteArguments(WireWriter writer, Message message)
+    // The argument count and every argument but the last into the prefix; the last one's length too. It is the tail.
+    private ReadOnlySpan<byte> WriteArguments(WireWriter prefix, Message message)
     {
-        if (message.Body is EncodedBody encoded)
-        {
-            writer.WriteBytes(encoded.Bytes); // passed on as it came
-            return;
-        }
-
-        var scratch = Scratch();
-        var body = new WireWriter(scratch);
         var arguments = message.Body as object?[] ?? [];
         var method = message.Method ?? throw new InvalidOperationException($"{message} has no resolved method.");
-        body.WriteVarUInt64((ulong)arguments.Length);
-        for (var i = 0; i < arguments.Length; i++)
+        prefix.WriteVarUInt64((ulong)arguments.Length);
+        for (var i = 0; i < arguments.Length - 1; i++)
         {
-            body.WriteBytes(Serialized(arguments[i], method.ParameterTypes[i]));
+            prefix.WriteBytes(Serialized(arguments[i], method.ParameterTypes[i]));
         }
 
-        writer.WriteBytes(scratch.WrittenSpan);
+        if (arguments.Length == 0)
+        {
+            return [];
+        }
+
+        var last = Serialized(arguments[^1], method.ParameterTypes[^1]);
+        prefix.WriteVarUInt64((ulong)last.Length);
+        return last;
     }
 
-    private void WriteResponse(WireWriter writer, Message message)
+    // The kind of answer, and the length of what follows, into the prefix; the value or exception is the tail.
+    private ReadOnlySpan<byte> WriteResponse(WireWriter prefix, Message message)
     {
-        if (message.Body is EncodedBody encoded)
-        {
-            writer.WriteBytes(encoded.Bytes); // a gateway relays a response to its client as it came
-            return;
-        }
-
-        var scratch = Scratch();
-        var body = new WireWriter(scratch);
         var response = message.Body as Response ?? Response.Empty;
+        ReadOnlySpan<byte> tail;
         if (response.Exception is { } exception)
         {
-            body.WriteByte(BodyException);
-            body.WriteBytes(JsonSerializer.SerializeToUtf8Bytes(GrainCodec.EncodeException(exception), RuntimeJsonContext.Default.ExceptionInfo));
+            prefix.WriteByte(BodyException);
+            tail = JsonSerializer.SerializeToUtf8Bytes(GrainCodec.EncodeException(exception), RuntimeJsonContext.Default.ExceptionInfo);
         }
         else if (response.Value is { } value)
         {
-            body.WriteByte(BodyValue);
-            body.WriteBytes(Serialized(value, message.Method?.ResultType ?? value.GetType()));
+            prefix.WriteByte(BodyValue);
+            tail = Serialized(value, message.Method?.ResultType ?? value.GetType());
         }
         else
         {
-            body.WriteByte(BodyNone);
+            prefix.WriteByte(BodyNone);
+            return [];
         }
 
-        writer.WriteBytes(scratch.WrittenSpan);
+        prefix.WriteVarUInt64((ulong)tail.Length);
+        return tail;
     }
 
-    // Serialized into this thread's buffer, not an array of its own: a large answer (a thousand values read) would be
-    // a large-object array per call, which only a full collection frees. Write gives a large one's array back.
+    // Valid until the next call on this thread.
     private ReadOnlySpan<byte> Serialized(object? value, Type type)
     {
-        var payload = t_payload ??= new PooledBufferWriter(256);
-        payload.Reset();
+        var payload = Empty(ref t_payload, 256);
         codec.Serialize(payload, value, type);
         return payload.WrittenSpan;
     }
 
-    private static PooledBufferWriter Scratch()
+    private static PooledBufferWriter Empty(ref PooledBufferWriter? buffer, int initialBytes)
     {
-        var scratch = t_scratch ??= new PooledBufferWriter(1024);
-        scratch.Reset();
-        return scratch;
+        buffer ??= new PooledBufferWriter(initialBytes);
+        buffer.Reset();
+        return buffer;
     }
 
     private static void WriteContext(WireWriter writer, ImmutableDictionary<string, string>? context)

@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.DependencyInjection;
 using Optimus.Runtime.Invocation;
 using Optimus.Runtime.Messaging;
+using Optimus.Runtime.Serialization;
 using Optimus.Runtime.Tests.Grains;
 using Optimus.Runtime.Tests.Support;
 using Xunit;
@@ -117,6 +118,43 @@ public sealed class MessageCodecTests
         var read = codec.Read(buffer.WrittenSpan);
         codec.DecodeResponse(read, method);
         Assert.Equal(large.Name, Assert.IsType<Payload>(((Response)read.Body!).Value).Name);
+    }
+
+    [Fact]
+    public async Task AnEncodedMessage_KeepsItsResultOrLastArgumentApart_AndReadsAsWritten()
+    {
+        await using var cluster = await Silos.StartAsync();
+        var codec = cluster.Services.GetRequiredService<MessageCodec>();
+        var mutate = Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.Mutate));
+        var large = new Payload { Name = new string('x', 100_000), Values = [1, 2] };
+        var answer = Request(mutate).CreateResponse(Response.FromValue(large));
+
+        byte[] wire;
+        using (var encoded = codec.Encode(answer))
+        {
+            Assert.InRange(encoded.Head.Length, 1, 1_000); // the header and the body's first bytes: the value is the tail
+            Assert.Equal(cluster.Services.GetRequiredService<GrainCodec>().SerializeToBytes(large, typeof(Payload)), encoded.Tail.ToArray());
+            wire = [.. encoded.Head, .. encoded.Tail];
+        }
+
+        var buffer = new ArrayBufferWriter<byte>();
+        codec.Write(answer, buffer);
+        Assert.Equal(wire, buffer.WrittenSpan.ToArray());
+        var read = codec.Read(wire);
+        codec.DecodeResponse(read, mutate);
+        Assert.Equal(large.Name, Assert.IsType<Payload>(((Response)read.Body!).Value).Name);
+
+        // Requests of no argument, one and two, and a body passed on as it came, all read back as they were written.
+        var context = Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.ReadContext));
+        var none = RoundTrip(codec, Request(Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.Count))));
+        Assert.Equal(1, Assert.IsType<EncodedBody>(none.Body).Bytes.Length); // the count of arguments, 0
+        var two = RoundTrip(codec, Request(context, "key", null));
+        var relayed = RoundTrip(codec, two);
+        foreach (var message in new[] { two, relayed })
+        {
+            codec.DecodeRequest(message, context);
+            Assert.Equal(["key", null], (object?[])message.Body!);
+        }
     }
 
     [Fact]
