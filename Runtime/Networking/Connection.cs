@@ -20,10 +20,6 @@ internal sealed partial class Connection : IAsyncDisposable
 {
     private const int HeaderBytes = 5;
     private const int MaxFrameBytes = 64 << 20;
-
-    // What one system call reads or writes at most. The pipes' buffers come in segments of this size, and each segment
-    // is one send or receive: at the pipes' default of 4 kB, a 14 kB answer of 100 values took four of each.
-    private const int SegmentBytes = 64 * 1024;
     private readonly Socket _socket;
     private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<long, TaskCompletionSource> _pings = new();
@@ -144,8 +140,8 @@ internal sealed partial class Connection : IAsyncDisposable
     private void Open()
     {
         _stream = new NetworkStream(_socket, ownsSocket: true);
-        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: SegmentBytes, minimumReadSize: 4096));
-        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: SegmentBytes));
+        _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(SegmentPool.Shared, bufferSize: SegmentPool.BlockBytes, minimumReadSize: 4096));
+        _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(SegmentPool.Shared, minimumBufferSize: SegmentPool.BlockBytes));
     }
 
     private async Task ReadAsync(bool accepting)
