@@ -111,6 +111,8 @@ public static class StableHash
         return hash;
     }
 
+    // Inlined on request: compiled ahead of time, it was a call per 8 bytes hashed (3% of a load's CPU, perf).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong Round(ulong accumulator, ulong input)
     {
         accumulator = unchecked(accumulator + (input * Prime2));
@@ -118,6 +120,7 @@ public static class StableHash
         return unchecked(accumulator * Prime1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MergeRound(ulong hash, ulong value)
     {
         hash ^= Round(0, value);
