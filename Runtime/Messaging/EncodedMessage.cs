@@ -26,7 +26,10 @@ internal readonly ref struct EncodedMessage
     public void CopyTo(IBufferWriter<byte> output)
     {
         output.Write(Head);
-        output.Write(Tail);
+        if (!Tail.IsEmpty) // a pipe would take a fresh block for nothing when its last one is full
+        {
+            output.Write(Tail);
+        }
     }
 
 #pragma warning disable CA1822 // `using` calls Dispose on the instance, though the buffers are the thread's

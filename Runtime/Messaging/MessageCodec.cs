@@ -31,6 +31,9 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     [ThreadStatic]
     private static PooledBufferWriter? t_payload;
 
+    [ThreadStatic]
+    private static bool t_encoded; // a message encoded on this thread holds the buffers until its Dispose
+
     /// <summary>Now, on the clock that message deadlines are kept by.</summary>
     public long Now => time.GetTimestamp();
 
@@ -46,6 +49,12 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     /// </summary>
     public EncodedMessage Encode(Message message)
     {
+        if (t_encoded)
+        {
+            throw new InvalidOperationException("A message encoded on this thread was not disposed: its buffers are still in use.");
+        }
+
+        t_encoded = true;
         try
         {
             var head = Empty(ref t_head, 256);
@@ -75,7 +84,8 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
                     ? WriteResponse(new WireWriter(prefix), message)
                     : WriteArguments(new WireWriter(prefix), message);
             writer.WriteVarUInt64((ulong)(prefix.WrittenCount + tail.Length));
-            head.Write(prefix.WrittenSpan);
+            prefix.WrittenSpan.CopyTo(head.GetSpan(prefix.WrittenCount));
+            head.Advance(prefix.WrittenCount);
             return new EncodedMessage(head.WrittenSpan, tail);
         }
         catch
@@ -88,6 +98,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
     /// <summary>Empties this thread's encoding buffers, giving a large message's rented arrays back to the pool.</summary>
     internal static void ReleaseBuffers()
     {
+        t_encoded = false;
         t_head?.Reset();
         t_prefix?.Reset();
         t_payload?.Reset();
@@ -206,7 +217,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
             return [];
         }
 
-        var last = Serialized(arguments[^1], method.ParameterTypes[^1]);
+        var last = Serialized(arguments[^1], method.ParameterTypes[arguments.Length - 1]);
         prefix.WriteVarUInt64((ulong)last.Length);
         return last;
     }
@@ -236,7 +247,7 @@ internal sealed class MessageCodec(GrainCodec codec, InterfaceRegistry interface
         return tail;
     }
 
-    // Valid until the next call on this thread.
+    // Valid until the next call on this thread, or ReleaseBuffers.
     private ReadOnlySpan<byte> Serialized(object? value, Type type)
     {
         var payload = Empty(ref t_payload, 256);

@@ -5,8 +5,8 @@ namespace Optimus.Runtime.Networking;
 /// <summary>
 /// The buffers of every connection's pipes in this process: blocks of <see cref="BlockBytes"/>, at most
 /// <see cref="KeptBlocks"/> of them kept for reuse. The shared array pool would keep up to 32 such blocks per core and
-/// one per thread, several megabytes that a busy minute leaves behind for good; past the bound here, a block is
-/// allocated and left to the collector.
+/// one per thread, several megabytes that a busy minute leaves behind until a full collection trims them; past the
+/// bound here, a block is allocated and left to the collector.
 /// </summary>
 internal sealed class SegmentPool : MemoryPool<byte>
 {

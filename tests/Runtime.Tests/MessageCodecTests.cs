@@ -135,6 +135,7 @@ public sealed class MessageCodecTests
             Assert.InRange(encoded.Head.Length, 1, 1_000); // the header and the body's first bytes: the value is the tail
             Assert.Equal(cluster.Services.GetRequiredService<GrainCodec>().SerializeToBytes(large, typeof(Payload)), encoded.Tail.ToArray());
             wire = [.. encoded.Head, .. encoded.Tail];
+            Assert.Throws<InvalidOperationException>(() => codec.Encode(answer)); // its buffers are still this one's
         }
 
         var buffer = new ArrayBufferWriter<byte>();
@@ -144,7 +145,19 @@ public sealed class MessageCodecTests
         codec.DecodeResponse(read, mutate);
         Assert.Equal(large.Name, Assert.IsType<Payload>(((Response)read.Body!).Value).Name);
 
-        // Requests of no argument, one and two, and a body passed on as it came, all read back as they were written.
+        // A request's last argument is its tail too; one that cannot be serialized fails alone.
+        var payload = new Payload { Name = "p", Values = [3] };
+        using (var encoded = codec.Encode(Request(mutate, payload)))
+        {
+            Assert.Equal(cluster.Services.GetRequiredService<GrainCodec>().SerializeToBytes(payload, typeof(Payload)), encoded.Tail.ToArray());
+        }
+
+        Assert.ThrowsAny<Exception>(() => codec.Encode(Request(mutate, new object[] { "not a payload" })));
+        var next = RoundTrip(codec, Request(mutate, payload)); // the failed one left this thread's buffers free
+        codec.DecodeRequest(next, mutate);
+        Assert.Equal("p", Assert.IsType<Payload>(((object?[])next.Body!)[0]).Name);
+
+        // Requests of no argument and of two, and a body passed on as it came, read back as they were written.
         var context = Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.ReadContext));
         var none = RoundTrip(codec, Request(Method<IBehaviourGrain>(cluster, nameof(IBehaviourGrain.Count))));
         Assert.Equal(1, Assert.IsType<EncodedBody>(none.Body).Bytes.Length); // the count of arguments, 0

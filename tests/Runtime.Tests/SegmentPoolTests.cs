@@ -15,9 +15,14 @@ public sealed class SegmentPoolTests
         Assert.Equal(SegmentPool.BlockBytes, block.Memory.Length);
         Assert.Equal(SegmentPool.BlockBytes, pool.MaxBufferSize);
 
+        var array = Array(block);
         block.Dispose();
         block.Dispose(); // a second time gives nothing back twice
         Assert.Throws<ObjectDisposedException>(() => block.Memory);
+        using var first = pool.Rent();
+        using var second = pool.Rent();
+        Assert.Same(array, Array(first));
+        Assert.NotSame(array, Array(second));
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(SegmentPool.BlockBytes + 1));
     }
 
