@@ -51,6 +51,24 @@ public sealed class ClusterClientTests
     }
 
     [Fact]
+    public async Task LargeMessages_CrossEveryConnection_Intact_InManyBlocks()
+    {
+        await using var cluster = NewCluster(2);
+        await cluster.StartAsync();
+        await using var client = await cluster.ConnectClientAsync(Quick);
+        await Eventually.True(() => client.Gateways.Count == 2, "the client connects to both silos");
+
+        // 40,000 numbers are about 230 kB of JSON each way: every frame spans several of the connections' 64 kB blocks,
+        // twenty calls at once share flushes and reads, and the grains on the other silo take the silos' connection too.
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            var values = Enumerable.Range(i * 7, 40_000).ToList();
+            var answer = await client.GetGrain<IBehaviourGrain>(Silos.NewKey()).Mutate(new Payload { Values = values });
+            Assert.Equal([.. values, 99], answer.Values);
+        }));
+    }
+
+    [Fact]
     public async Task AClient_FollowsSilosThatComeAndGo()
     {
         await using var cluster = NewCluster(1);
