@@ -5,8 +5,13 @@ namespace Optimus.Grains.Storage;
 /// <summary>A file mapped read-only into memory, read as spans without copying. Empty files map to nothing.</summary>
 internal sealed unsafe class MappedFile : IDisposable
 {
-    /// <summary>The processor's cache line; the mapping starts on a page, so the file's lines are the memory's.</summary>
-    public const int CacheLine = 64;
+    /// <summary>
+    /// The most of a record that readers of a mapping ask for ahead (<see cref="Prefetch"/>): a longer value's copy is
+    /// long enough for the processor's own prefetching to take over.
+    /// </summary>
+    public const int MaxRecordPrefetchBytes = 4 * CacheLine;
+
+    private const int CacheLine = 64; // the processor's; the mapping starts on a page, so the file's lines are the memory's
 
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _view;

@@ -16,7 +16,6 @@ namespace Optimus.Grains.Storage;
 internal sealed class Segment : IDisposable
 {
     private const int StackKeyLimit = 256;
-    private const int MaxPrefetchedRecordBytes = 256; // a longer value's copy is long enough for the processor's own prefetching
     private readonly MappedFile _file;
     private readonly long _indexOffset;
     private readonly IndexLayout _layout;
@@ -35,7 +34,7 @@ internal sealed class Segment : IDisposable
         _indexOffset = indexOffset;
         _bucketBits = SegmentFormat.BucketBits(count);
         _buckets = new int[(1 << _bucketBits) + 1];
-        _recordBytes = count == 0 ? 0 : Math.Clamp((indexOffset - SegmentFormat.HeaderBytes) / count, 1, MaxPrefetchedRecordBytes);
+        _recordBytes = count == 0 ? 0 : Math.Clamp((indexOffset - SegmentFormat.HeaderBytes) / count, 1, MappedFile.MaxRecordPrefetchBytes);
     }
 
     public long Count { get; }
@@ -126,9 +125,10 @@ internal sealed class Segment : IDisposable
 
     /// <summary>
     /// Asks for the record with <paramref name="hash"/>, reading the index (best asked for first): the cache lines of as
-    /// many of its bytes as the segment's records have on average, up to 256. A record of a short key and a 100-byte
-    /// value spans two or three lines; asked for its first only, a 100-key read missed the cache again on the others
-    /// when it copied the value (330-340 ns a key from 16 segments of a million entries; 250 with all of them).
+    /// many of its bytes as the segment's records have on average, up to <see cref="MappedFile.MaxRecordPrefetchBytes"/>.
+    /// A record of a short key and a 100-byte value spans two or three lines; asked for its first only, a 100-key read
+    /// missed the cache again on the others when it copied the value (330-340 ns a key from 16 segments of a million
+    /// entries; 250 with all of them).
     /// </summary>
     public void PrefetchRecord(ulong hash)
     {

@@ -89,10 +89,9 @@ internal static class SegmentWriter
 
     private static ReadOnlySpan<byte> Key(MappedFile staging, StagedEntry entry) => staging.Span(entry.KeyOffset, entry.KeyLength);
 
-    // The cache lines of an entry's key and value (adjacent in the log), of its first 256 bytes: a longer value's copy
-    // is long enough for the processor's own prefetching to take over.
+    // The cache lines of an entry's key and value (adjacent in the log), as many as a segment's lookup asks for.
     private static void Prefetch(MappedFile staging, StagedEntry entry) =>
-        staging.Prefetch(entry.KeyOffset, Math.Min(entry.ValueOffset + entry.ValueLength - entry.KeyOffset, 4 * MappedFile.CacheLine));
+        staging.Prefetch(entry.KeyOffset, Math.Min(entry.ValueOffset + entry.ValueLength - entry.KeyOffset, MappedFile.MaxRecordPrefetchBytes));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
     private static ShardStats Write(MappedFile? staging, ulong[] hashes, LatestOrder entries, string path)
