@@ -83,7 +83,7 @@ internal sealed class EntryShardGrain(
         }
 
         DirectorySync.CreateDurably(Path.GetDirectoryName(SegmentPath)!);
-        var stats = SegmentWriter.Build(await _staging.ForSealingAsync(), SegmentPath);
+        var stats = await SegmentWriter.BuildAsync(await _staging.ForSealingAsync(), SegmentPath);
         if (store is not null)
         {
             await store.PutSegmentAsync(GetPrimaryKeyString(), SegmentPath, CancellationToken.None);

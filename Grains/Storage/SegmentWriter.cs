@@ -18,22 +18,26 @@ internal static class SegmentWriter
     // 355-396).
     private const int PrefetchAhead = 16;
 
-    public static ShardStats Build(StagingLog? log, string segmentPath)
+    public static async Task<ShardStats> BuildAsync(StagingLog? log, string segmentPath)
     {
         var temporary = segmentPath + ".tmp";
-        var staging = log is null ? null : MappedFile.Open(log.FilePath);
-        try
+        ShardStats stats;
+        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: BufferBytes))
         {
-            var (hashes, entries) = log is null || staging is null ? ([], new LatestOrder([], [], 0)) : LatestEntries(log, staging);
-            var stats = Write(staging, hashes, entries, temporary);
-            File.Move(temporary, segmentPath, overwrite: true); // atomic: a crash leaves the old name or the new file
-            DirectorySync.Flush(Path.GetDirectoryName(segmentPath)!);
-            return stats;
+            stats = Write(log, file);
+            await DiskFlush.FileAsync(file); // off the thread pool, as the directory's below: see DiskFlush
         }
-        finally
-        {
-            staging?.Dispose();
-        }
+
+        File.Move(temporary, segmentPath, overwrite: true); // atomic: a crash leaves the old name or the new file
+        await DiskFlush.DirectoryAsync(Path.GetDirectoryName(segmentPath)!);
+        return stats;
+    }
+
+    private static ShardStats Write(StagingLog? log, FileStream file)
+    {
+        using var staging = log is null ? null : MappedFile.Open(log.FilePath);
+        var (hashes, entries) = log is null || staging is null ? ([], new LatestOrder([], [], 0)) : LatestEntries(log, staging);
+        return Write(staging, hashes, entries, file);
     }
 
     // The last write of each key, in index order. Sorting plain hashes (with each entry's position in the log beside
@@ -94,54 +98,50 @@ internal static class SegmentWriter
         staging.Prefetch(entry.KeyOffset, Math.Min(entry.ValueOffset + entry.ValueLength - entry.KeyOffset, MappedFile.MaxRecordPrefetchBytes));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // one call, a loop over every entry: compiled optimized at once
-    private static ShardStats Write(MappedFile? staging, ulong[] hashes, LatestOrder entries, string path)
+    private static ShardStats Write(MappedFile? staging, ulong[] hashes, LatestOrder entries, FileStream file)
     {
         ulong checksum = 0;
         var offsets = new long[entries.Length];
-        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: BufferBytes))
+        file.Write(SegmentFormat.Magic(SegmentFormat.CurrentVersion));
+        long position = SegmentFormat.HeaderBytes;
+        Span<byte> prefix = stackalloc byte[Varint.MaxBytes];
+        for (var i = 0; i < entries.Length; i++)
         {
-            file.Write(SegmentFormat.Magic(SegmentFormat.CurrentVersion));
-            long position = SegmentFormat.HeaderBytes;
-            Span<byte> prefix = stackalloc byte[Varint.MaxBytes];
-            for (var i = 0; i < entries.Length; i++)
+            if (i + PrefetchAhead < entries.Length)
             {
-                if (i + PrefetchAhead < entries.Length)
-                {
-                    Prefetch(staging!, entries[i + PrefetchAhead]);
-                }
-
-                var entry = entries[i];
-                var key = Key(staging!, entry);
-                var value = staging!.Span(entry.ValueOffset, entry.ValueLength);
-                offsets[i] = position;
-                var keyPrefix = Varint.Write(prefix, (uint)key.Length);
-                file.Write(prefix[..keyPrefix]);
-                file.Write(key);
-                var valuePrefix = Varint.Write(prefix, (uint)value.Length);
-                file.Write(prefix[..valuePrefix]);
-                file.Write(value);
-                position += keyPrefix + key.Length + valuePrefix + value.Length;
-                checksum += EntryChecksum.Of(key, value);
+                Prefetch(staging!, entries[i + PrefetchAhead]);
             }
 
-            Span<byte> zeros = stackalloc byte[8];
-            zeros.Clear();
-            var padding = (int)((8 - (position % 8)) % 8);
-            file.Write(zeros[..padding]);
-            var indexOffset = position + padding;
-            var layout = IndexLayout.Of(SegmentFormat.CurrentVersion, indexOffset, entries.Length);
-            Span<byte> slot = stackalloc byte[layout.EntryBytes];
-            for (var i = 0; i < entries.Length; i++)
-            {
-                layout.Write(slot, hashes[i], offsets[i]);
-                file.Write(slot);
-            }
-
-            Span<byte> footer = stackalloc byte[SegmentFormat.FooterBytes];
-            SegmentFormat.WriteFooter(footer, entries.Length, checksum, indexOffset);
-            file.Write(footer);
-            file.Flush(flushToDisk: true);
+            var entry = entries[i];
+            var key = Key(staging!, entry);
+            var value = staging!.Span(entry.ValueOffset, entry.ValueLength);
+            offsets[i] = position;
+            var keyPrefix = Varint.Write(prefix, (uint)key.Length);
+            file.Write(prefix[..keyPrefix]);
+            file.Write(key);
+            var valuePrefix = Varint.Write(prefix, (uint)value.Length);
+            file.Write(prefix[..valuePrefix]);
+            file.Write(value);
+            position += keyPrefix + key.Length + valuePrefix + value.Length;
+            checksum += EntryChecksum.Of(key, value);
         }
+
+        Span<byte> zeros = stackalloc byte[8];
+        zeros.Clear();
+        var padding = (int)((8 - (position % 8)) % 8);
+        file.Write(zeros[..padding]);
+        var indexOffset = position + padding;
+        var layout = IndexLayout.Of(SegmentFormat.CurrentVersion, indexOffset, entries.Length);
+        Span<byte> slot = stackalloc byte[layout.EntryBytes];
+        for (var i = 0; i < entries.Length; i++)
+        {
+            layout.Write(slot, hashes[i], offsets[i]);
+            file.Write(slot);
+        }
+
+        Span<byte> footer = stackalloc byte[SegmentFormat.FooterBytes];
+        SegmentFormat.WriteFooter(footer, entries.Length, checksum, indexOffset);
+        file.Write(footer);
 
         return new ShardStats(entries.Length, checksum);
     }

@@ -18,14 +18,14 @@ internal sealed class ShardStaging(string shard, string path, IShardStore? store
     {
         if (store is null)
         {
-            return (_log ??= StagingLog.Open(path)).Append(batchId, entries);
+            return await (_log ??= StagingLog.Open(path)).AppendAsync(batchId, entries);
         }
 
         using var record = StagingRecord.Encode(batchId, entries);
         var outcome = await store.AddBatchAsync(shard, batchId, record.Hash, record.Payload, CancellationToken.None);
         if (outcome == AppendOutcome.Appended)
         {
-            _log?.Append(record); // keeps the cache of a draft being read current
+            _log?.AppendCached(record); // keeps the cache of a draft being read current
         }
 
         return outcome;
@@ -89,7 +89,7 @@ internal sealed class ShardStaging(string shard, string path, IShardStore? store
             await store.ReadBatchesAsync(shard, (batchId, payload) =>
             {
                 using var record = StagingRecord.FromPayload(batchId, payload);
-                log.Append(record);
+                log.AppendCached(record);
             }, CancellationToken.None);
         }
         catch

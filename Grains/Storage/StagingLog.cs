@@ -79,49 +79,52 @@ internal sealed class StagingLog : IDisposable
     /// <summary>
     /// Appends a batch and, in a durable log, flushes it to disk; when this returns <see cref="AppendOutcome.Appended"/>,
     /// the batch survives a crash. A batch id seen before writes nothing: the same batch again is a duplicate, other
-    /// entries a conflict.
+    /// entries a conflict. One append at a time: the next starts once this one has completed.
     /// </summary>
-    public AppendOutcome Append(string batchId, ImmutableArray<Entry> entries)
+    public async Task<AppendOutcome> AppendAsync(string batchId, ImmutableArray<Entry> entries)
     {
         using var record = StagingRecord.Encode(batchId, entries);
-        return Append(record);
-    }
-
-    /// <summary>Appends a batch already encoded (by this silo, or read back from the shard store).</summary>
-    public AppendOutcome Append(StagingRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        if (_batches.TryGetValue(record.BatchId, out var seen))
+        if (Seen(record) is { } seen)
         {
-            return seen == record.Hash ? AppendOutcome.Duplicate : AppendOutcome.Conflict;
+            return seen;
         }
 
-        var recordStart = _file.Position;
-        try
+        var recordStart = Write(record);
+        if (_durable)
         {
-            _file.Write(record.Bytes);
-            if (_durable)
+            try
             {
-                _file.Flush(flushToDisk: true);
+                await DiskFlush.FileAsync(_file); // off the thread pool: see DiskFlush
+            }
+            catch
+            {
+                CutBack(recordStart);
+                throw;
             }
         }
-        catch
+
+        Keep(record, recordStart);
+        return AppendOutcome.Appended;
+    }
+
+    /// <summary>
+    /// Appends a batch already encoded (by this silo, or read back from the shard store) to a log that caches batches
+    /// kept elsewhere, and so flushes nothing; a durable log refuses it (see <see cref="AppendAsync"/>).
+    /// </summary>
+    public AppendOutcome AppendCached(StagingRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (_durable)
         {
-            // Whatever part was written is a torn tail: cut it off, so the log stays a sequence of whole records.
-            _file.SetLength(recordStart);
-            _file.Position = recordStart;
-            throw;
+            throw new InvalidOperationException($"Staging log '{FilePath}' is durable: its batches are appended with AppendAsync, which flushes them.");
         }
 
-        _batches[record.BatchId] = record.Hash;
-        _entryCount += record.EntryCount;
-        if (_latest is { } latest)
+        if (Seen(record) is { } seen)
         {
-            var bytes = record.Bytes.ToArray(); // drafts being read only: keys are taken from the record just written
-            StagingRecord.ReadPayload(bytes.AsSpan(HeaderBytes), recordStart + HeaderBytes, entry =>
-                latest[Encoding.UTF8.GetString(bytes, (int)(entry.KeyOffset - recordStart), entry.KeyLength)] = entry, out _);
+            return seen;
         }
 
+        Keep(record, Write(record));
         return AppendOutcome.Appended;
     }
 
@@ -148,6 +151,47 @@ internal sealed class StagingLog : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    // What appending a batch id seen before comes to: a duplicate, or a conflict; null for a new one.
+    private AppendOutcome? Seen(StagingRecord record) =>
+        _batches.TryGetValue(record.BatchId, out var hash) ? hash == record.Hash ? AppendOutcome.Duplicate : AppendOutcome.Conflict : null;
+
+    // Writes the record at the end of the log and returns where it starts; a write that fails is cut off.
+    private long Write(StagingRecord record)
+    {
+        var recordStart = _file.Position;
+        try
+        {
+            _file.Write(record.Bytes);
+        }
+        catch
+        {
+            CutBack(recordStart);
+            throw;
+        }
+
+        return recordStart;
+    }
+
+    // Whatever part of a record was written is a torn tail: cut it off, so the log stays a sequence of whole records.
+    private void CutBack(long recordStart)
+    {
+        _file.SetLength(recordStart);
+        _file.Position = recordStart;
+    }
+
+    // The record is in the log for good: its batch id is known from now on, and a draft being read sees its entries.
+    private void Keep(StagingRecord record, long recordStart)
+    {
+        _batches[record.BatchId] = record.Hash;
+        _entryCount += record.EntryCount;
+        if (_latest is { } latest)
+        {
+            var bytes = record.Bytes.ToArray(); // drafts being read only: keys are taken from the record just written
+            StagingRecord.ReadPayload(bytes.AsSpan(HeaderBytes), recordStart + HeaderBytes, entry =>
+                latest[Encoding.UTF8.GetString(bytes, (int)(entry.KeyOffset - recordStart), entry.KeyLength)] = entry, out _);
+        }
+    }
 
     // Where the last write of each key lies. Built on the first read of a draft only: a load that nobody reads never
     // pays for it.

@@ -13,15 +13,15 @@ public sealed class SegmentTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private ShardStats Build(string name, params ImmutableArray<Entry>[] batches)
+    private async Task<ShardStats> BuildAsync(string name, params ImmutableArray<Entry>[] batches)
     {
         using var log = StagingLog.Open(_temp.File(name + ".staging"));
         for (var i = 0; i < batches.Length; i++)
         {
-            log.Append($"b{i}", batches[i]);
+            await log.AppendAsync($"b{i}", batches[i]);
         }
 
-        return SegmentWriter.Build(log, _temp.File(name + ".segment"));
+        return await SegmentWriter.BuildAsync(log, _temp.File(name + ".segment"));
     }
 
     private static string Text(ReadOnlyMemory<byte>? value) => value is { } bytes ? Encoding.UTF8.GetString(bytes.Span) : "(missing)";
@@ -82,9 +82,9 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void LastWriteOfAKey_Wins_AndEveryKeyIsFound()
+    public async Task LastWriteOfAKey_Wins_AndEveryKeyIsFound()
     {
-        var stats = Build("s",
+        var stats = await BuildAsync("s",
             StagingLogTests.Entries(("a", "1"), ("b", "2"), ("a", "3")),
             StagingLogTests.Entries(("c", "{\"x\":[1,2]}"), ("b", "\"bee\"")));
 
@@ -100,9 +100,9 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void ASegmentDisposedWhileAReadHoldsIt_StaysReadable_UntilThatReadReleasesIt()
+    public async Task ASegmentDisposedWhileAReadHoldsIt_StaysReadable_UntilThatReadReleasesIt()
     {
-        Build("s", StagingLogTests.Entries(("a", "1")));
+        await BuildAsync("s", StagingLogTests.Entries(("a", "1")));
         var segment = Segment.Open(_temp.File("s.segment"));
 
         Assert.True(segment.TryAcquire());
@@ -118,9 +118,9 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void Checksum_IsTheSumOfTheWinningEntries_AsDocumented()
+    public async Task Checksum_IsTheSumOfTheWinningEntries_AsDocumented()
     {
-        var stats = Build("s", StagingLogTests.Entries(("a", "1"), ("b", "2"), ("a", "3")));
+        var stats = await BuildAsync("s", StagingLogTests.Entries(("a", "1"), ("b", "2"), ("a", "3")));
 
         var expected = unchecked(EntryChecksum.Of("a", "3"u8) + EntryChecksum.Of("b", "2"u8));
         Assert.Equal(expected, stats.Checksum);
@@ -128,26 +128,26 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void SameEntries_InAnyOrderAndBatching_GiveTheSameChecksumAndContent()
+    public async Task SameEntries_InAnyOrderAndBatching_GiveTheSameChecksumAndContent()
     {
         var random = new Random(12345);
         var entries = Enumerable.Range(0, 2000).Select(i => ($"user:{i:D8}", $"{{\"score\":{random.Next()}}}")).ToArray();
 
-        var one = Build("one", StagingLogTests.Entries(entries));
+        var one = await BuildAsync("one", StagingLogTests.Entries(entries));
         var shuffled = entries.OrderBy(_ => random.Next()).ToArray();
         var batches = shuffled.Chunk(137).Select(chunk => StagingLogTests.Entries(chunk)).ToArray();
-        var two = Build("two", batches);
+        var two = await BuildAsync("two", batches);
 
         Assert.Equal(one, two);
         Assert.Equal(File.ReadAllBytes(_temp.File("one.segment")), File.ReadAllBytes(_temp.File("two.segment")));
     }
 
     [Fact]
-    public void ManyEntries_UnicodeKeys_AndLargeValues_AreFound()
+    public async Task ManyEntries_UnicodeKeys_AndLargeValues_AreFound()
     {
         var large = "\"" + new string('x', 1 << 20) + "\"";
         var entries = Enumerable.Range(0, 50_000).Select(i => ($"clé/ü/{i}", $"{i}")).Append(("large", large)).ToArray();
-        Build("s", StagingLogTests.Entries(entries));
+        await BuildAsync("s", StagingLogTests.Entries(entries));
 
         using var segment = Segment.Open(_temp.File("s.segment"));
 
@@ -162,12 +162,12 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void SegmentsOfEverySmallSize_FindEachKeyTheyHold_AndNoOther()
+    public async Task SegmentsOfEverySmallSize_FindEachKeyTheyHold_AndNoOther()
     {
         for (var count = 1; count <= 40; count++)
         {
             var name = $"s{count}";
-            Build(name, StagingLogTests.Entries([.. Enumerable.Range(0, count).Select(i => ($"k{i}", $"{i}"))]));
+            await BuildAsync(name, StagingLogTests.Entries([.. Enumerable.Range(0, count).Select(i => ($"k{i}", $"{i}"))]));
             using var segment = Segment.Open(_temp.File(name + ".segment"));
 
             for (var i = 0; i < count; i++)
@@ -180,10 +180,10 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void TheIndex_CostsFiveBytesAnEntry_InASegmentOfUpTo16MiB()
+    public async Task TheIndex_CostsFiveBytesAnEntry_InASegmentOfUpTo16MiB()
     {
         var entries = Enumerable.Range(0, 1000).Select(i => ($"user:{i:D8}", $"\"{new string('v', 98)}\"")).ToArray();
-        Build("s", StagingLogTests.Entries(entries));
+        await BuildAsync("s", StagingLogTests.Entries(entries));
 
         var records = entries.Sum(e => 1 + e.Item1.Length + 1 + e.Item2.Length);
         var padded = (SegmentFormat.HeaderBytes + records + 7) / 8 * 8;
@@ -191,10 +191,10 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void AnIndexEntryOfFormat3_IsThe16BitsOfTheHashAfterTheDirectorysAndA3ByteOffset_AsDocumented()
+    public async Task AnIndexEntryOfFormat3_IsThe16BitsOfTheHashAfterTheDirectorysAndA3ByteOffset_AsDocumented()
     {
         var entries = Enumerable.Range(0, 1000).Select(i => ($"user:{i:D8}", $"{i}")).ToArray();
-        Build("s", StagingLogTests.Entries(entries));
+        await BuildAsync("s", StagingLogTests.Entries(entries));
         var bytes = File.ReadAllBytes(_temp.File("s.segment"));
         var indexOffset = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(bytes.Length - SegmentFormat.FooterBytes + 16));
         const int DirectoryBits = 6; // 1,000 entries at 8 a bucket, rounded down to a power of two: 64 buckets
@@ -212,11 +212,11 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void KeysWhoseHashesShareTheBitsTheIndexKeeps_AreToldApartByTheirKeys()
+    public async Task KeysWhoseHashesShareTheBitsTheIndexKeeps_AreToldApartByTheirKeys()
     {
         var (first, second) = KeysSharingTheTop16BitsOfTheirHash();
-        Build("one", StagingLogTests.Entries((first, "1"), ("other", "3")));
-        Build("both", StagingLogTests.Entries((second, "2"), (first, "1"), ("other", "3")));
+        await BuildAsync("one", StagingLogTests.Entries((first, "1"), ("other", "3")));
+        await BuildAsync("both", StagingLogTests.Entries((second, "2"), (first, "1"), ("other", "3")));
 
         using var one = Segment.Open(_temp.File("one.segment"));
         using var both = Segment.Open(_temp.File("both.segment"));
@@ -262,9 +262,9 @@ public sealed class SegmentTests : IDisposable
     }
 
     [Fact]
-    public void AShardWithoutBatches_BecomesAnEmptySegment()
+    public async Task AShardWithoutBatches_BecomesAnEmptySegment()
     {
-        var stats = SegmentWriter.Build(null, _temp.File("empty.segment"));
+        var stats = await SegmentWriter.BuildAsync(null, _temp.File("empty.segment"));
 
         using var segment = Segment.Open(_temp.File("empty.segment"));
         Assert.Equal(new ShardStats(0, 0), stats);
@@ -277,9 +277,9 @@ public sealed class SegmentTests : IDisposable
     [InlineData("index")]
     [InlineData("footer")]
     [InlineData("truncated")]
-    public void DamagedSegments_AreRefusedWhenOpened(string damage)
+    public async Task DamagedSegments_AreRefusedWhenOpened(string damage)
     {
-        Build("s", StagingLogTests.Entries(("a", "1"), ("b", "2"), ("c", "3")));
+        await BuildAsync("s", StagingLogTests.Entries(("a", "1"), ("b", "2"), ("c", "3")));
         var path = _temp.File("s.segment");
         var bytes = File.ReadAllBytes(path);
         switch (damage)

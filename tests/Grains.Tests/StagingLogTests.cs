@@ -18,39 +18,39 @@ public sealed class StagingLogTests : IDisposable
     private static string? Text(byte[]? value) => value is null ? null : Encoding.UTF8.GetString(value);
 
     [Fact]
-    public void Batches_SurviveReopening_AndTheirIdsAreRemembered()
+    public async Task Batches_SurviveReopening_AndTheirIdsAreRemembered()
     {
         var path = _temp.File("shard.staging");
         using (var log = StagingLog.Open(path))
         {
-            Assert.Equal(AppendOutcome.Appended, log.Append("b1", Entries(("a", "1"), ("b", "2"))));
-            Assert.Equal(AppendOutcome.Appended, log.Append("b2", Entries(("c", "3"))));
+            Assert.Equal(AppendOutcome.Appended, await log.AppendAsync("b1", Entries(("a", "1"), ("b", "2"))));
+            Assert.Equal(AppendOutcome.Appended, await log.AppendAsync("b2", Entries(("c", "3"))));
         }
 
         using var reopened = StagingLog.Open(path);
 
-        Assert.Equal(AppendOutcome.Duplicate, reopened.Append("b1", Entries(("a", "1"), ("b", "2"))));
-        Assert.Equal(AppendOutcome.Conflict, reopened.Append("b2", Entries(("c", "three"))));
+        Assert.Equal(AppendOutcome.Duplicate, await reopened.AppendAsync("b1", Entries(("a", "1"), ("b", "2"))));
+        Assert.Equal(AppendOutcome.Conflict, await reopened.AppendAsync("b2", Entries(("c", "three"))));
         Assert.Equal("3", Text(reopened.Read("c")));
         Assert.Equal("1", Text(reopened.Read("a")));
     }
 
     [Fact]
-    public void TheEntriesOfALog_AreListedInOneListOfTheirSize_AfterReopeningAndAppending()
+    public async Task TheEntriesOfALog_AreListedInOneListOfTheirSize_AfterReopeningAndAppending()
     {
         var path = _temp.File("shard.staging");
         using (var log = StagingLog.Open(path))
         {
-            log.Append("b1", Entries(("a", "1"), ("b", "2")));
+            await log.AppendAsync("b1", Entries(("a", "1"), ("b", "2")));
         }
 
-        using var reopened = StagingLog.Open(path);
-        reopened.Append("b1", Entries(("a", "1"), ("b", "2"))); // a duplicate adds nothing
-        reopened.Append("b2", Entries(("a", "3")));
+        using var reopened = StagingLog.Open(path, durable: false); // a cluster's cache of its store's batches
+        await reopened.AppendAsync("b1", Entries(("a", "1"), ("b", "2"))); // a duplicate adds nothing
+        await reopened.AppendAsync("b2", Entries(("a", "3")));
         using (var encoded = StagingRecord.Encode("b3", Entries(("c", "4"), ("d", "5"))))
         using (var copy = StagingRecord.FromPayload("b3", encoded.Payload.Span))
         {
-            reopened.Append(copy); // as a cluster's shard appends a batch read back from its store
+            reopened.AppendCached(copy); // as a cluster's shard appends a batch read back from its store
         }
 
         using var map = MappedFile.Open(path);
@@ -61,27 +61,41 @@ public sealed class StagingLogTests : IDisposable
     }
 
     [Fact]
-    public void RefusedBatches_WriteNothing()
+    public async Task RefusedBatches_WriteNothing()
     {
         var path = _temp.File("shard.staging");
         using var log = StagingLog.Open(path);
-        log.Append("b1", Entries(("a", "1")));
+        await log.AppendAsync("b1", Entries(("a", "1")));
         var length = new FileInfo(path).Length;
 
-        log.Append("b1", Entries(("a", "1")));
-        log.Append("b1", Entries(("a", "other")));
+        await log.AppendAsync("b1", Entries(("a", "1")));
+        await log.AppendAsync("b1", Entries(("a", "other")));
 
         Assert.Equal(length, new FileInfo(path).Length);
     }
 
     [Fact]
-    public void TornTail_IsCutOff_AndTheLogGoesOn()
+    public async Task ADurableLog_RefusesABatchItWouldNotFlush()
+    {
+        var path = _temp.File("shard.staging");
+        using var log = StagingLog.Open(path);
+        using (var record = StagingRecord.Encode("b1", Entries(("a", "1"))))
+        {
+            Assert.Throws<InvalidOperationException>(() => log.AppendCached(record));
+        }
+
+        Assert.Equal(0, new FileInfo(path).Length);
+        Assert.Equal(AppendOutcome.Appended, await log.AppendAsync("b1", Entries(("a", "1")))); // nothing was kept of the refused one
+    }
+
+    [Fact]
+    public async Task TornTail_IsCutOff_AndTheLogGoesOn()
     {
         var path = _temp.File("shard.staging");
         using (var log = StagingLog.Open(path))
         {
-            log.Append("b1", Entries(("a", "1")));
-            log.Append("b2", Entries(("b", "2")));
+            await log.AppendAsync("b1", Entries(("a", "1")));
+            await log.AppendAsync("b2", Entries(("b", "2")));
         }
 
         var whole = new FileInfo(path).Length;
@@ -93,7 +107,7 @@ public sealed class StagingLogTests : IDisposable
         using (var log = StagingLog.Open(path))
         {
             Assert.Null(log.Read("b"));
-            Assert.Equal(AppendOutcome.Appended, log.Append("b2", Entries(("b", "two")))); // b2 was never acknowledged
+            Assert.Equal(AppendOutcome.Appended, await log.AppendAsync("b2", Entries(("b", "two")))); // b2 was never acknowledged
         }
 
         using var again = StagingLog.Open(path);
@@ -102,12 +116,12 @@ public sealed class StagingLogTests : IDisposable
     }
 
     [Fact]
-    public void ZerosLeftByAPowerLoss_AreATornTail()
+    public async Task ZerosLeftByAPowerLoss_AreATornTail()
     {
         var path = _temp.File("shard.staging");
         using (var log = StagingLog.Open(path))
         {
-            log.Append("b1", Entries(("a", "1")));
+            await log.AppendAsync("b1", Entries(("a", "1")));
         }
 
         using (var file = new FileStream(path, FileMode.Append))
@@ -117,18 +131,18 @@ public sealed class StagingLogTests : IDisposable
 
         using var reopened = StagingLog.Open(path);
         Assert.Equal("1", Text(reopened.Read("a")));
-        Assert.Equal(AppendOutcome.Appended, reopened.Append("b2", Entries(("b", "2"))));
+        Assert.Equal(AppendOutcome.Appended, await reopened.AppendAsync("b2", Entries(("b", "2"))));
         Assert.Equal("2", Text(reopened.Read("b")));
     }
 
     [Fact]
-    public void CorruptionBeforeTheEnd_IsRefused()
+    public async Task CorruptionBeforeTheEnd_IsRefused()
     {
         var path = _temp.File("shard.staging");
         using (var log = StagingLog.Open(path))
         {
-            log.Append("b1", Entries(("a", "1")));
-            log.Append("b2", Entries(("b", "2")));
+            await log.AppendAsync("b1", Entries(("a", "1")));
+            await log.AppendAsync("b2", Entries(("b", "2")));
         }
 
         var bytes = File.ReadAllBytes(path);
@@ -139,13 +153,13 @@ public sealed class StagingLogTests : IDisposable
     }
 
     [Fact]
-    public void DraftReads_SeeTheLastWrite_IncludingBatchesAfterTheFirstRead()
+    public async Task DraftReads_SeeTheLastWrite_IncludingBatchesAfterTheFirstRead()
     {
         using var log = StagingLog.Open(_temp.File("shard.staging"));
-        log.Append("b1", Entries(("k", "\"first\"")));
+        await log.AppendAsync("b1", Entries(("k", "\"first\"")));
         Assert.Equal("\"first\"", Text(log.Read("k")));
 
-        log.Append("b2", Entries(("k", "\"second\""), ("other", "1")));
+        await log.AppendAsync("b2", Entries(("k", "\"second\""), ("other", "1")));
 
         Assert.Equal("\"second\"", Text(log.Read("k")));
         Assert.Equal("1", Text(log.Read("other")));
