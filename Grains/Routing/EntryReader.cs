@@ -19,9 +19,7 @@ internal sealed class EntryReader(IGrainFactory grains, VersionDirectory directo
     {
         Names.CheckKey(key);
         var (layout, active) = await ResolveAsync(dataset, table, version);
-        var hash = StableHash.Hash64(key);
-        var shard = VersionLayout.ShardOf(hash, layout.Shards);
-        var value = segments.TryGet(new ShardKey(layout.Id, table, shard), key, hash, out var opened) ? opened : await ShardGrain(dataset, layout, table, shard, 1).Get(key);
+        var value = segments.TryGet(layout, table, key, out var shard, out var opened) ? opened : await ShardGrain(dataset, layout, table, shard, 1).Get(key);
         metrics.Read(dataset, value is null ? 0 : 1, value is null ? 1 : 0);
         return new EntryRead(layout.Id, active, value);
     }

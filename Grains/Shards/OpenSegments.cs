@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Optimus.Grains.Storage;
 using Optimus.Runtime;
 
@@ -21,18 +23,23 @@ internal sealed class OpenSegments
     private readonly ConcurrentDictionary<ShardKey, Shelved> _segments = new();
 
     /// <summary>
-    /// Reads <paramref name="key"/>, whose hash (<see cref="StableHash.Hash64(string)"/>) the caller has, from the
-    /// shard's segment when this silo has it open: true with the value (null when the segment does not hold the key),
-    /// false when the shard's grain must be asked.
+    /// Reads <paramref name="key"/> of a version's table (checked: see <see cref="Names.CheckKey"/>) from its shard's
+    /// segment when this silo has it open: true with the value (null when the segment does not hold the key), false with
+    /// the shard whose grain must be asked. The key is turned into UTF-8 once, to hash and to look up.
     /// </summary>
-    public bool TryGet(ShardKey shard, string key, ulong hash, out ReadOnlyMemory<byte>? value)
+    [SkipLocalsInit] // the key's bytes are written before they are read
+    public bool TryGet(VersionLayout layout, string table, string key, out int shard, out ReadOnlyMemory<byte>? value)
     {
-        if (_segments.TryGetValue(shard, out var shelved) && shelved.Segment.TryAcquire())
+        Span<byte> buffer = stackalloc byte[Names.MaxKeyBytes];
+        var bytes = buffer[..Encoding.UTF8.GetBytes(key, buffer)];
+        var hash = StableHash.Hash64(bytes);
+        shard = VersionLayout.ShardOf(hash, layout.Shards);
+        if (_segments.TryGetValue(new ShardKey(layout.Id, table, shard), out var shelved) && shelved.Segment.TryAcquire())
         {
             try
             {
                 shelved.MarkRead();
-                value = shelved.Segment.Get(key, hash);
+                value = shelved.Segment.Get(bytes, hash);
                 return true;
             }
             finally
@@ -46,24 +53,37 @@ internal sealed class OpenSegments
     }
 
     /// <summary>
-    /// Reads into <paramref name="values"/> (by position) the keys of a version's table whose shards this silo has open,
-    /// and returns the positions of the others, whose shards' grains must be asked (null when there are none). Every
-    /// lookup's cache lines are asked for before the lookups are made, so that their misses overlap
-    /// (<see cref="Segment.PrefetchIndex"/>).
+    /// Reads into <paramref name="values"/> (by position) the keys of a version's table (checked: see
+    /// <see cref="Names.CheckKey"/>) whose shards this silo has open, and returns the positions of the others, whose
+    /// shards' grains must be asked (null when there are none). The keys are turned into UTF-8 once, into one buffer, to
+    /// hash and to look up; and every lookup's cache lines are asked for before the lookups are made, so that their
+    /// misses overlap (<see cref="Segment.PrefetchIndex"/>).
     /// </summary>
     [SkipLocalsInit] // every element is written before it is read
     public List<int>? GetMany(VersionLayout layout, string table, ImmutableArray<string> keys, ReadOnlyMemory<byte>?[] values)
     {
         const int StackKeys = 256;
+        const int StackKeyBytes = 8 * 1024;
+        var most = 0;
+        foreach (var key in keys)
+        {
+            most += Encoding.UTF8.GetMaxByteCount(key.Length);
+        }
+
+        byte[]? rented = null;
+        var utf8 = most <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(most));
+        Span<int> ends = keys.Length <= StackKeys ? stackalloc int[keys.Length] : new int[keys.Length]; // where each key's bytes end
         Span<ulong> hashes = keys.Length <= StackKeys ? stackalloc ulong[keys.Length] : new ulong[keys.Length];
         Span<int> shardOf = keys.Length <= StackKeys ? stackalloc int[keys.Length] : new int[keys.Length];
         var open = new (Shelved? Shelf, bool Asked)[layout.Shards];
         List<int>? elsewhere = null;
         try
         {
-            for (var i = 0; i < keys.Length; i++)
+            for (int i = 0, end = 0; i < keys.Length; i++)
             {
-                hashes[i] = StableHash.Hash64(keys[i]);
+                var start = end;
+                end = ends[i] = start + Encoding.UTF8.GetBytes(keys[i], utf8[start..]);
+                hashes[i] = StableHash.Hash64(utf8[start..end]);
                 var shard = shardOf[i] = VersionLayout.ShardOf(hashes[i], layout.Shards);
                 if (!open[shard].Asked)
                 {
@@ -87,7 +107,7 @@ internal sealed class OpenSegments
                 {
                     (elsewhere ??= []).Add(i);
                 }
-                else if (shelf.Segment.TryLocate(keys[i], hashes[i], out found[i]))
+                else if (shelf.Segment.TryLocate(utf8[(i == 0 ? 0 : ends[i - 1])..ends[i]], hashes[i], out found[i]))
                 {
                     bytes += ValueArena.ChunkedBytes(found[i].Length);
                 }
@@ -113,6 +133,11 @@ internal sealed class OpenSegments
             foreach (var (shelf, _) in open)
             {
                 shelf?.Segment.Release();
+            }
+
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }

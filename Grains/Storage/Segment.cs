@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -59,39 +60,37 @@ internal sealed class Segment : IDisposable
     }
 
     /// <summary>The value of <paramref name="key"/> in an array of its own, or null when the segment does not hold it.</summary>
-    public ReadOnlyMemory<byte>? Get(string key) => Get(key, StableHash.Hash64(key));
-
-    /// <summary>As <see cref="Get(string)"/>, for a caller that has the key's hash (<see cref="StableHash.Hash64(string)"/>).</summary>
-    public ReadOnlyMemory<byte>? Get(string key, ulong hash) => TryLocate(key, hash, out var value) ? Value(value).ToArray() : (ReadOnlyMemory<byte>?)null;
-
-    /// <summary>
-    /// Finds <paramref name="key"/>, whose hash (<see cref="StableHash.Hash64(string)"/>) the caller has: where its
-    /// value lies in the file, to read with <see cref="Value"/>.
-    /// </summary>
     [SkipLocalsInit] // the key's bytes are written before they are read
-    public bool TryLocate(string key, ulong hash, out ValueAt value)
+    public ReadOnlyMemory<byte>? Get(string key)
     {
         var length = Encoding.UTF8.GetByteCount(key);
         byte[]? rented = null;
-        var bytes = length <= StackKeyLimit ? stackalloc byte[StackKeyLimit] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(length));
+        var bytes = length <= StackKeyLimit ? stackalloc byte[StackKeyLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
         try
         {
-            Encoding.UTF8.GetBytes(key, bytes);
-            return TryLocate(bytes[..length], hash, out value);
+            var utf8 = bytes[..Encoding.UTF8.GetBytes(key, bytes)];
+            return Get(utf8, StableHash.Hash64(utf8));
         }
         finally
         {
             if (rented is not null)
             {
-                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                ArrayPool<byte>.Shared.Return(rented);
             }
         }
     }
 
-    /// <summary>A value found by <see cref="TryLocate(string, ulong, out ValueAt)"/>: a view of the mapped file, valid while the segment is open.</summary>
+    /// <summary>As <see cref="Get(string)"/>, for a caller that has the key's UTF-8 bytes and their hash (<see cref="StableHash.Hash64(ReadOnlySpan{byte})"/>).</summary>
+    public ReadOnlyMemory<byte>? Get(ReadOnlySpan<byte> key, ulong hash) => TryLocate(key, hash, out var value) ? Value(value).ToArray() : (ReadOnlyMemory<byte>?)null;
+
+    /// <summary>A value found by <see cref="TryLocate"/>: a view of the mapped file, valid while the segment is open.</summary>
     public ReadOnlySpan<byte> Value(ValueAt value) => _file.Span(value.Offset, value.Length);
 
-    private bool TryLocate(ReadOnlySpan<byte> key, ulong hash, out ValueAt value)
+    /// <summary>
+    /// Finds the key of UTF-8 bytes <paramref name="key"/>, whose hash (<see cref="StableHash.Hash64(ReadOnlySpan{byte})"/>)
+    /// the caller has: where its value lies in the file, to read with <see cref="Value"/>.
+    /// </summary>
+    public bool TryLocate(ReadOnlySpan<byte> key, ulong hash, out ValueAt value)
     {
         var stored = _layout.Stored(hash);
         for (var i = FirstWithHash(hash, out var end); i >= 0 && i < end && HashAt(i) == stored; i++)

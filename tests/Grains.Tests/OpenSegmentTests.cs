@@ -64,6 +64,32 @@ public sealed class OpenSegmentTests
     }
 
     [Fact]
+    public async Task Reads_OfKeysOfManyLengthsAndScripts_FindEachInTheOpenSegments()
+    {
+        await using var cluster = await StartAsync();
+        static string KeyOf(int i) => (i % 4) switch { 0 => $"k{i}", 1 => $"clé/ü/{i}", 2 => $"{new string('x', i % 700)}{i}", _ => $"日本/{i}/😀" };
+        var (version, reader) = await PublishAsync(cluster, entries: 1200, expectedEntries: 250_000, keyOf: KeyOf); // four shards
+        var asked = Enumerable.Range(0, 1200).Select(i => i % 5 == 4 ? KeyOf(i) + "!" : KeyOf(i)).ToList(); // every fifth absent
+        var expected = asked.Select((_, i) => i % 5 == 4 ? "(missing)" : $"\"v{i}\"").ToList();
+        await reader.GetManyAsync(version.Dataset, Table, [.. asked], version.Id); // the shards' grains open their segments
+        var calls = cluster.Services.GetRequiredService<ShardReadCounter>();
+        var before = calls.Reads;
+
+        var all = await reader.GetManyAsync(version.Dataset, Table, [.. asked], version.Id); // their UTF-8 past a stack buffer
+        var few = await reader.GetManyAsync(version.Dataset, Table, [.. asked.Take(9)], version.Id); // within one
+        var each = new List<string>();
+        foreach (var key in asked.Take(40))
+        {
+            each.Add(Text((await reader.GetAsync(version.Dataset, Table, key, version.Id)).Value));
+        }
+
+        Assert.Equal(expected, all.Values.Select(Text));
+        Assert.Equal(expected.Take(9), few.Values.Select(Text));
+        Assert.Equal(expected.Take(40), each);
+        Assert.Equal(before, calls.Reads); // all from the open segments
+    }
+
+    [Fact]
     public async Task AThousandKeyRead_OfValuesOfManySizes_ReturnsEachValueExactly_InTheKeysOrder()
     {
         await using var cluster = await StartAsync();
@@ -199,15 +225,16 @@ public sealed class OpenSegmentTests
 
     // A published version (of one shard, unless told to expect more entries) holding k0..k{n-1} = "v0".."v{n-1}".
     private static async Task<(VersionInfo Version, EntryReader Reader)> PublishAsync(
-        TestCluster cluster, int entries, long expectedEntries = 1, Func<int, string>? valueOf = null)
+        TestCluster cluster, int entries, long expectedEntries = 1, Func<int, string>? valueOf = null, Func<int, string>? keyOf = null)
     {
         valueOf ??= i => $"\"v{i}\"";
+        keyOf ??= i => $"k{i}";
         var name = OptimusCluster.NewName();
         var dataset = cluster.Client.GetGrain<IDatasetGrain>(name);
         await dataset.Create([Table], new RetentionPolicy());
         var version = await dataset.CreateVersion(null, expectedEntries);
         await cluster.Services.GetRequiredService<EntryWriter>().WriteAsync(
-            name, version.Id, "b", [.. Enumerable.Range(0, entries).Select(i => (Table, new Entry($"k{i}", Encoding.UTF8.GetBytes(valueOf(i)))))]);
+            name, version.Id, "b", [.. Enumerable.Range(0, entries).Select(i => (Table, new Entry(keyOf(i), Encoding.UTF8.GetBytes(valueOf(i)))))]);
         await dataset.Save(version.Id, null);
         await LifecycleTests.WaitForAsync(dataset, version.Id, VersionStatus.Saved);
         await dataset.Publish(version.Id);
