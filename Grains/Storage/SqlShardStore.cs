@@ -109,7 +109,7 @@ internal sealed class SqlShardStore(SqlDatabase database) : IShardStore
                     await file.WriteAsync(reader.GetFieldValue<byte[]>(0), cancellationToken);
                 }
 
-                file.Flush(flushToDisk: true);
+                await DiskFlush.FileAsync(file); // off the thread pool: see DiskFlush
             }
 
             if (found)
