@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Optimus.Grains.Storage;
 using Xunit;
@@ -58,6 +59,7 @@ public sealed class StagingLogTests : IDisposable
 
         Assert.Equal(5, entries.Count); // "a" twice: the segment keeps the last
         Assert.Equal(5, entries.Capacity); // never grown: a million entries would have left 24 MB of smaller lists behind
+        Assert.Equal(24, Unsafe.SizeOf<StagedEntry>()); // a million entries are 24 MB, in one list
     }
 
     [Fact]
