@@ -36,9 +36,8 @@ internal sealed class EntryReader(IGrainFactory grains, VersionDirectory directo
         if (segments.GetMany(layout, table, keys, values) is { } notHere)
         {
             var byShard = new Dictionary<int, List<int>>(); // positions of the keys of each shard to ask
-            foreach (var i in notHere)
+            foreach (var (i, shard) in notHere)
             {
-                var shard = layout.ShardOf(keys[i]);
                 if (!byShard.TryGetValue(shard, out var positions))
                 {
                     byShard[shard] = positions = [];

@@ -54,29 +54,29 @@ internal sealed class OpenSegments
 
     /// <summary>
     /// Reads into <paramref name="values"/> (by position) the keys of a version's table (checked: see
-    /// <see cref="Names.CheckKey"/>) whose shards this silo has open, and returns the positions of the others, whose
-    /// shards' grains must be asked (null when there are none). The keys are turned into UTF-8 once, into one buffer, to
+    /// <see cref="Names.CheckKey"/>) whose shards this silo has open, and returns the positions and shards of the others,
+    /// whose shards' grains must be asked (null when there are none). The keys are turned into UTF-8 once, into one buffer, to
     /// hash and to look up; and every lookup's cache lines are asked for before the lookups are made, so that their
     /// misses overlap (<see cref="Segment.PrefetchIndex"/>).
     /// </summary>
     [SkipLocalsInit] // every element is written before it is read
-    public List<int>? GetMany(VersionLayout layout, string table, ImmutableArray<string> keys, ReadOnlyMemory<byte>?[] values)
+    public List<(int Position, int Shard)>? GetMany(VersionLayout layout, string table, ImmutableArray<string> keys, ReadOnlyMemory<byte>?[] values)
     {
         const int StackKeys = 256;
         const int StackKeyBytes = 8 * 1024;
         var most = 0;
         foreach (var key in keys)
         {
-            most += Encoding.UTF8.GetMaxByteCount(key.Length);
+            most += 3 * key.Length; // a UTF-16 unit is at most 3 bytes of UTF-8 (a surrogate pair 4 for its two)
         }
 
-        byte[]? rented = null;
-        var utf8 = most <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(most));
         Span<int> ends = keys.Length <= StackKeys ? stackalloc int[keys.Length] : new int[keys.Length]; // where each key's bytes end
         Span<ulong> hashes = keys.Length <= StackKeys ? stackalloc ulong[keys.Length] : new ulong[keys.Length];
         Span<int> shardOf = keys.Length <= StackKeys ? stackalloc int[keys.Length] : new int[keys.Length];
         var open = new (Shelved? Shelf, bool Asked)[layout.Shards];
-        List<int>? elsewhere = null;
+        List<(int Position, int Shard)>? elsewhere = null;
+        byte[]? rented = null;
+        var utf8 = most <= StackKeyBytes ? stackalloc byte[StackKeyBytes] : (rented = ArrayPool<byte>.Shared.Rent(most)); // given back below
         try
         {
             for (int i = 0, end = 0; i < keys.Length; i++)
@@ -105,7 +105,7 @@ internal sealed class OpenSegments
             {
                 if (open[shardOf[i]].Shelf is not { } shelf)
                 {
-                    (elsewhere ??= []).Add(i);
+                    (elsewhere ??= []).Add((i, shardOf[i]));
                 }
                 else if (shelf.Segment.TryLocate(utf8[(i == 0 ? 0 : ends[i - 1])..ends[i]], hashes[i], out found[i]))
                 {

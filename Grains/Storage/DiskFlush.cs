@@ -1,15 +1,14 @@
 namespace Optimus.Grains.Storage;
 
 /// <summary>
-/// Waits for written data to reach the disk (fsync) on threads of its own, so that the thread pool's threads go on with
-/// other work meanwhile. A flush blocks its thread for as long as the disk takes — on the 2-core test machine about 1 ms
-/// for a load batch's staging record and 8-15 ms for a sealed segment of 62,500 entries (strace) — and grain turns run
-/// on the pool, which keeps about a thread per core and does not count a thread blocked in a system call as busy: made
-/// there, a save of 16 shards kept one of the 2 cores busy (0.45 s, using 0.46 s of CPU). With its flushes here and two
-/// seals a core (see VersionGrain), it took 0.37 s on average, against 0.42, and a first load of a million entries
-/// 1.66 s against 1.79 (three runs of each, alternated). Flushes of different files run at once, up to
-/// <see cref="Threads"/>, as the disk's queue takes them; the threads start with the first flush, and sleep while
-/// there is none.
+/// Waits for written data to reach the disk (fsync) on threads of its own, so that a grain's turn awaits its flush
+/// instead of blocking a thread of the pool that runs the turns. The pool keeps about a thread per core and adds one
+/// only when queued work makes no progress for a while, so a thread blocked in a flush (about 1 ms for a staging
+/// record, 8-15 ms for a segment, on the test machine) left its core idle meanwhile (BENCHMARKS.md, "Flushes on the
+/// thread pool"). Flushes of different files run at once, up to <see cref="Threads"/>; the threads start with the
+/// first flush and sleep while there is none. Not made here yet: the directory flushes when a shard's staging log or a
+/// version's directory is first created (<see cref="StagingLog.Open"/>, <see cref="DirectorySync.CreateDurably"/>),
+/// and SQLite's commits.
 /// </summary>
 internal static class DiskFlush
 {

@@ -41,7 +41,10 @@ public sealed class DiskFlushTests : IDisposable
         await closed.DisposeAsync();
 
         await Assert.ThrowsAsync<ObjectDisposedException>(() => DiskFlush.FileAsync(closed));
-        await Assert.ThrowsAsync<IOException>(() => DiskFlush.DirectoryAsync(_temp.File("missing")));
+        if (OperatingSystem.IsLinux()) // the only system whose directories are flushed (DirectorySync)
+        {
+            await Assert.ThrowsAsync<IOException>(() => DiskFlush.DirectoryAsync(_temp.File("missing")));
+        }
 
         await using var open = new FileStream(_temp.File("open.data"), FileMode.Create);
         open.WriteByte(7);

@@ -67,7 +67,14 @@ public sealed class OpenSegmentTests
     public async Task Reads_OfKeysOfManyLengthsAndScripts_FindEachInTheOpenSegments()
     {
         await using var cluster = await StartAsync();
-        static string KeyOf(int i) => (i % 4) switch { 0 => $"k{i}", 1 => $"clé/ü/{i}", 2 => $"{new string('x', i % 700)}{i}", _ => $"日本/{i}/😀" };
+        static string KeyOf(int i) => (i % 100, i % 4) switch
+        {
+            (2, _) => $"{new string('é', 510)}{i:D4}", // 1,024 bytes of UTF-8: the longest key there may be
+            (_, 0) => $"k{i}",
+            (_, 1) => $"clé/ü/{i}",
+            (_, 2) => $"{new string('x', i % 700)}{i}",
+            _ => $"日本/{i}/😀",
+        };
         var (version, reader) = await PublishAsync(cluster, entries: 1200, expectedEntries: 250_000, keyOf: KeyOf); // four shards
         var asked = Enumerable.Range(0, 1200).Select(i => i % 5 == 4 ? KeyOf(i) + "!" : KeyOf(i)).ToList(); // every fifth absent
         var expected = asked.Select((_, i) => i % 5 == 4 ? "(missing)" : $"\"v{i}\"").ToList();
