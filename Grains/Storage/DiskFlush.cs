@@ -6,9 +6,8 @@ namespace Optimus.Grains.Storage;
 /// only when queued work makes no progress for a while, so a thread blocked in a flush (about 1 ms for a staging
 /// record, 8-15 ms for a segment, on the test machine) left its core idle meanwhile (BENCHMARKS.md, "Flushes on the
 /// thread pool"). Flushes of different files run at once, up to <see cref="Threads"/>; the threads start with the
-/// first flush and sleep while there is none. Not made here yet: the directory flushes when a shard's staging log or a
-/// version's directory is first created (<see cref="StagingLog.Open"/>, <see cref="DirectorySync.CreateDurably"/>),
-/// and SQLite's commits.
+/// first flush and sleep while there is none. Not made here yet: the flushes of directories as they are created
+/// (<see cref="DirectorySync.CreateDurably"/>, once per version), and SQLite's commits.
 /// </summary>
 internal static class DiskFlush
 {

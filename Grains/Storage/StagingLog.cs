@@ -21,6 +21,7 @@ internal sealed class StagingLog : IDisposable
     private readonly Dictionary<string, ulong> _batches = new(StringComparer.Ordinal);
     private Dictionary<string, StagedEntry>? _latest;
     private int _entryCount; // of every batch, a key written twice counted twice
+    private bool _nameUnflushed; // created, its directory's entry for it not yet on disk: the first append flushes it
 
     private StagingLog(string path, FileStream file, bool durable)
     {
@@ -34,19 +35,17 @@ internal sealed class StagingLog : IDisposable
     /// <summary>How many batches the log holds.</summary>
     public int BatchCount => _batches.Count;
 
-    /// <summary>Opens (or creates) the log, recovering from a torn tail; <paramref name="durable"/> logs flush every append.</summary>
+    /// <summary>
+    /// Opens (or creates) the log, recovering from a torn tail; <paramref name="durable"/> logs flush every append, and a
+    /// new one its entry in the directory with its first.
+    /// </summary>
     public static StagingLog Open(string path, bool durable = true)
     {
         var directory = Path.GetDirectoryName(path)!;
         var created = !File.Exists(path);
         DirectorySync.CreateDurably(directory);
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        if (created && durable)
-        {
-            DirectorySync.Flush(directory);
-        }
-
-        var log = new StagingLog(path, file, durable);
+        var log = new StagingLog(path, file, durable) { _nameUnflushed = created && durable };
         try
         {
             long end;
@@ -94,6 +93,11 @@ internal sealed class StagingLog : IDisposable
             try
             {
                 await DiskFlush.FileAsync(_file); // off the thread pool: see DiskFlush
+                if (_nameUnflushed)
+                {
+                    await DiskFlush.DirectoryAsync(Path.GetDirectoryName(FilePath)!); // else a crash could lose the file itself
+                    _nameUnflushed = false;
+                }
             }
             catch
             {
