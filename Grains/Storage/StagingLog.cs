@@ -21,7 +21,9 @@ internal sealed class StagingLog : IDisposable
     private readonly Dictionary<string, ulong> _batches = new(StringComparer.Ordinal);
     private Dictionary<string, StagedEntry>? _latest;
     private int _entryCount; // of every batch, a key written twice counted twice
-    private bool _nameUnflushed; // created, its directory's entry for it not yet on disk: the first append flushes it
+    // The directory's entry for the file may not be on disk yet — it was just created, or by a process that died before
+    // its first batch was acknowledged — so the first durable append after opening flushes it.
+    private bool _nameUnflushed;
 
     private StagingLog(string path, FileStream file, bool durable)
     {
@@ -36,16 +38,14 @@ internal sealed class StagingLog : IDisposable
     public int BatchCount => _batches.Count;
 
     /// <summary>
-    /// Opens (or creates) the log, recovering from a torn tail; <paramref name="durable"/> logs flush every append, and a
-    /// new one its entry in the directory with its first.
+    /// Opens (or creates) the log, recovering from a torn tail; <paramref name="durable"/> logs flush every append, and
+    /// with the first after opening the directory's entry for the file.
     /// </summary>
     public static StagingLog Open(string path, bool durable = true)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        var created = !File.Exists(path);
-        DirectorySync.CreateDurably(directory);
+        DirectorySync.CreateDurably(Path.GetDirectoryName(path)!);
         var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        var log = new StagingLog(path, file, durable) { _nameUnflushed = created && durable };
+        var log = new StagingLog(path, file, durable) { _nameUnflushed = durable };
         try
         {
             long end;
